@@ -1,0 +1,71 @@
+package ai.emu4j.core.kernels;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * The compute pool: one ForkJoinPool sized to the cores (override with -Demu4j.threads=N), separate
+ * from the common pool so that request threads and I/O never steal kernel time. Work is split into
+ * contiguous chunks, one task per chunk, so each thread streams through its own rows.
+ */
+public final class Parallel {
+    private static final int THREADS = Math.max(1, Integer.getInteger("emu4j.threads", Runtime.getRuntime().availableProcessors()));
+    private static final ForkJoinPool POOL = new ForkJoinPool(THREADS, pool -> {
+        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("emu4j-compute-" + t.getPoolIndex());
+        t.setDaemon(true);
+        return t;
+    }, null, false);
+
+    private Parallel() {}
+
+    public static int threads() {
+        return THREADS;
+    }
+
+    /** Body over a half-open range [start, end). */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int start, int end);
+    }
+
+    /**
+     * Runs body over [0, n) split into at most threads() chunks of at least minChunk items each.
+     * Runs inline when the work is too small to split or when already on a compute thread.
+     */
+    public static void forRange(int n, int minChunk, RangeBody body) {
+        if (n <= 0) return;
+        int chunks = Math.min(THREADS, Math.max(1, n / Math.max(1, minChunk)));
+        if (chunks == 1 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+            body.run(0, n);
+            return;
+        }
+        POOL.invoke(new Split(body, n, chunks, 0, chunks));
+    }
+
+    private static final class Split extends RecursiveAction {
+        private final RangeBody body;
+        private final int n, chunks, lo, hi;
+
+        Split(RangeBody body, int n, int chunks, int lo, int hi) {
+            this.body = body;
+            this.n = n;
+            this.chunks = chunks;
+            this.lo = lo;
+            this.hi = hi;
+        }
+
+        @Override
+        protected void compute() {
+            if (hi - lo == 1) {
+                int start = (int) ((long) n * lo / chunks);
+                int end = (int) ((long) n * (lo + 1) / chunks);
+                body.run(start, end);
+                return;
+            }
+            int mid = (lo + hi) >>> 1;
+            invokeAll(new Split(body, n, chunks, lo, mid), new Split(body, n, chunks, mid, hi));
+        }
+    }
+}
