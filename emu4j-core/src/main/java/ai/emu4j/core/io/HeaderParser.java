@@ -3,12 +3,6 @@ package ai.emu4j.core.io;
 import static ai.emu4j.core.io.Json.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,7 +26,7 @@ final class HeaderParser {
         if (header.length == 0 || header[0] != '{') {
             throw new SafeTensorsException(source + ": header does not start with '{' (not a safetensors JSON header)");
         }
-        JsonNode root = Json.parse(source, "header", decodeUtf8(source, header));
+        JsonNode root = Json.parse(source, "header", Json.decodeUtf8(source, "header", header));
         if (!root.isObject()) throw new SafeTensorsException(source + ": header is not a JSON object");
         List<TensorEntry> entries = new ArrayList<>();
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -46,23 +40,6 @@ final class HeaderParser {
         long dataStart = 8L + header.length;
         checkLayout(source, entries, fileSize - dataStart);
         return new SafeTensorsHeader(source, fileSize, dataStart, entries, metadata);
-    }
-
-    private static String decodeUtf8(String source, byte[] header) throws SafeTensorsException {
-        // REPORT, not the JDK default REPLACE: a lenient decoder would turn bad bytes into U+FFFD
-        // and accept a header the reference rejects (a polyglot-file vector).
-        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(header);
-        CharBuffer out = CharBuffer.allocate(header.length);
-        CoderResult r = dec.decode(in, out, true);
-        if (!r.isError()) r = dec.flush(out);
-        if (r.isError()) {
-            throw new SafeTensorsException(source + ": header is not valid UTF-8 (bad byte 0x"
-                    + Integer.toHexString(header[in.position()] & 0xff) + " at header offset " + in.position() + ")");
-        }
-        return out.flip().toString();
     }
 
     private static void readMetadata(String source, JsonNode node, Map<String, String> into) throws SafeTensorsException {

@@ -6,6 +6,12 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one JSON reader for model files: duplicate keys and trailing garbage are errors (the format
@@ -20,6 +26,24 @@ final class Json {
             .build();
 
     private Json() {}
+
+    /** Strict UTF-8: the one place bytes from a model file become text. */
+    static String decodeUtf8(String source, String what, byte[] bytes) throws SafeTensorsException {
+        // REPORT, not the JDK default REPLACE: a lenient decoder would turn bad bytes into U+FFFD
+        // and accept a header the reference rejects (a polyglot-file vector).
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = dec.decode(in, out, true);
+        if (!r.isError()) r = dec.flush(out);
+        if (r.isError()) {
+            throw new SafeTensorsException(source + ": " + what + " is not valid UTF-8 (bad byte 0x"
+                    + Integer.toHexString(bytes[in.position()] & 0xff) + " at offset " + in.position() + ")");
+        }
+        return out.flip().toString();
+    }
 
     /** Parses {@code text}; any JSON problem becomes one SafeTensorsException line about {@code what}. */
     static JsonNode parse(String source, String what, String text) throws SafeTensorsException {
