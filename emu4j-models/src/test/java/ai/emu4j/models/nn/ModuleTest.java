@@ -121,4 +121,15 @@ class ModuleTest {
         assertArrayEquals(new int[] {2, 5}, new Embedding(10, 5, new Rng(1)).forward(Tensor.ofInts(new int[] {1, 9})).shape());
         assertEquals(List.of("weight", "bias"), List.copyOf(new LayerNorm(4).parameters().keySet()));
     }
+
+    @Test
+    void convStackShapesAndTorchInitBound() {
+        Conv2d c = new Conv2d(2, 4, 3, 2, 1, new Rng(1));
+        float bound = (float) (1 / Math.sqrt(2 * 3 * 3));
+        for (float v : c.weight().dataF32()) assertTrue(v >= -bound && v < bound);
+        Sequential s = new Sequential(c, Activation.relu(), new MaxPool2d(2, 2), new Flatten());
+        assertArrayEquals(new int[] {3, 4, 4, 4}, c.forward(Tensor.zeros(3, 2, 8, 8)).shape());
+        assertArrayEquals(new int[] {3, 16}, s.forward(Tensor.randn(new Rng(2), 3, 2, 8, 8)).shape());
+        assertEquals(List.of("0.weight", "0.bias"), List.copyOf(s.parameters().keySet()));
+    }
 }
