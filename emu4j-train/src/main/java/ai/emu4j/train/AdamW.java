@@ -53,7 +53,7 @@ public final class AdamW implements Optimizer {
         params.forEach((name, p) -> {
             float[] g = OptimizerState.grad(p);
             if (g == null) return;
-            float[] w = p.dataF32();
+            float[] w = OptimizerState.dense(p, name);
             float[] m = expAvg.computeIfAbsent(name, k -> new float[w.length]);
             float[] v = expAvgSq.computeIfAbsent(name, k -> new float[w.length]);
             long t = steps.merge(name, 1L, Long::sum);
@@ -108,13 +108,18 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void loadState(Map<String, float[]> arrays, Map<String, Long> counters) {
+    public void checkState(Map<String, float[]> arrays, Map<String, Long> counters) {
         OptimizerState.validate(params, arrays, ARRAY_SLOTS, counters, COUNTER_SLOTS);
         for (String name : params.keySet()) {
             boolean any = counters.containsKey(name + ".step") || arrays.containsKey(name + ".exp_avg") || arrays.containsKey(name + ".exp_avg_sq");
             boolean all = counters.containsKey(name + ".step") && arrays.containsKey(name + ".exp_avg") && arrays.containsKey(name + ".exp_avg_sq");
             if (any && !all) throw new IllegalArgumentException("optimizer state for \"" + name + "\" needs step, exp_avg and exp_avg_sq together");
         }
+    }
+
+    @Override
+    public void loadState(Map<String, float[]> arrays, Map<String, Long> counters) {
+        checkState(arrays, counters);
         expAvg.clear();
         expAvgSq.clear();
         steps.clear();

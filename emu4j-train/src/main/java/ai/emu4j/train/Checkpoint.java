@@ -55,8 +55,9 @@ public final class Checkpoint {
     public static void save(Path file, Module model, Optimizer optimizer, long step, Map<String, Rng> rngs,
                             CosineSchedule schedule, Map<String, String> extra) throws IOException {
         SafeTensorsWriter w = new SafeTensorsWriter();
-        model.stateDict().forEach((name, t) -> w.addFloats("model." + name, DType.F32, longs(t.shape()), t.toFloatArray()));
-        optimizer.stateArrays().forEach((key, a) -> w.addFloats("optim." + key, DType.F32, new long[] {a.length}, a.clone()));
+        // addFloats copies into its own little-endian buffer, so training may go on mutating the sources.
+        model.stateDict().forEach((name, t) -> w.addFloats("model." + name, DType.F32, longs(t.shape()), t.dataF32()));
+        optimizer.stateArrays().forEach((key, a) -> w.addFloats("optim." + key, DType.F32, new long[] {a.length}, a));
 
         ObjectNode meta = JSON.createObjectNode();
         meta.put("version", VERSION);
@@ -81,8 +82,7 @@ public final class Checkpoint {
      * checkpoint written by {@link #save}. Build the model and optimizer exactly as for the saved run
      * (init values do not matter, they are overwritten); a different optimizer kind or config, a
      * different set of Rng names, or any tensor name or shape mismatch is an error naming the culprit.
-     * Checks that need only the metadata run before anything is modified; a weight mismatch fails
-     * before any weight is copied.
+     * Every check runs before anything is modified, so a rejected checkpoint leaves all as it was.
      */
     public static Restored load(Path file, Module model, Optimizer optimizer, Map<String, Rng> rngs) throws IOException {
         try (SafeTensorsFile st = SafeTensors.open(file)) {
@@ -103,7 +103,11 @@ public final class Checkpoint {
             rngNode.fieldNames().forEachRemaining(saved::add);
             if (!saved.equals(new TreeSet<>(rngs.keySet()))) throw new IllegalArgumentException("checkpoint has Rng streams " + saved + ", caller gave " + new TreeSet<>(rngs.keySet()));
             Map<String, long[]> states = new LinkedHashMap<>();
-            for (String name : saved) states.put(name, JSON.treeToValue(rngNode.get(name), long[].class));
+            for (String name : saved) {
+                long[] s = JSON.treeToValue(rngNode.get(name), long[].class);
+                if (s == null || s.length != 4) throw new IOException(file + ": Rng \"" + name + "\" state must be 4 longs");
+                states.put(name, s);
+            }
 
             Map<String, Tensor> weights = new LinkedHashMap<>();
             Map<String, float[]> arrays = new LinkedHashMap<>();
@@ -116,6 +120,7 @@ public final class Checkpoint {
             }
             Map<String, Long> counters = JSON.readerFor(new TypeReference<Map<String, Long>>() {}).readValue(need(opt, "counters", file));
 
+            optimizer.checkState(arrays, counters);
             model.loadStateDict(weights);
             optimizer.loadState(arrays, counters);
             optimizer.setLr(need(opt, "lr", file).asDouble());

@@ -16,7 +16,7 @@ public final class GradClip {
         double sumSq = 0;
         for (Tensor p : params) {
             if (p.grad() == null) continue;
-            for (float v : p.grad().dataF32()) sumSq += (double) v * v;
+            for (float v : OptimizerState.grad(p)) sumSq += (double) v * v;
         }
         double total = Math.sqrt(sumSq);
         double coef = maxNorm / (total + 1e-6);
@@ -24,7 +24,7 @@ public final class GradClip {
             float c = (float) coef;
             for (Tensor p : params) {
                 if (p.grad() == null) continue;
-                float[] g = p.grad().dataF32();
+                float[] g = OptimizerState.grad(p);
                 for (int i = 0; i < g.length; i++) g[i] *= c;
             }
         }

@@ -28,7 +28,10 @@ public sealed interface Optimizer permits AdamW, Sgd {
     /** Per-parameter counters, e.g. "fc.weight.step". */
     Map<String, Long> stateCounters();
 
-    /** Replaces all state; names and lengths must match the parameters, or nothing changes. */
+    /** Throws, naming every problem, unless {@link #loadState} would accept these. Changes nothing. */
+    void checkState(Map<String, float[]> arrays, Map<String, Long> counters);
+
+    /** Replaces all state (copies); after {@link #checkState} passes, so a rejected state changes nothing. */
     void loadState(Map<String, float[]> arrays, Map<String, Long> counters);
 
     default void zeroGrad() {

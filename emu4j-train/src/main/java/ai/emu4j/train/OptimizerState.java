@@ -1,5 +1,6 @@
 package ai.emu4j.train;
 
+import ai.emu4j.core.tensor.Storage;
 import ai.emu4j.core.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ final class OptimizerState {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         params.forEach((name, p) -> {
             if (!p.requiresGrad()) throw new IllegalArgumentException("parameter \"" + name + "\" does not require grad");
-            if (p.dtype() != ai.emu4j.core.tensor.DType.F32) throw new IllegalArgumentException("parameter \"" + name + "\" is " + p.dtype() + ", optimizers update F32 only");
+            dense(p, "parameter \"" + name + "\"");
             out.put(name, p);
         });
         return out;
@@ -25,7 +26,16 @@ final class OptimizerState {
     /** The grad array of p, or null when p got no gradient this step. */
     static float[] grad(Tensor p) {
         Tensor g = p.grad();
-        return g == null ? null : g.dataF32();
+        return g == null ? null : dense(g, "gradient");
+    }
+
+    /**
+     * t's backing array, which in-place updates write through. A view (offset, strides or a larger
+     * array) would make dataF32() return a copy and the update would vanish silently, so it is refused.
+     */
+    static float[] dense(Tensor t, String what) {
+        if (t.storage() instanceof Storage.Heap h && t.offset() == 0 && t.isContiguous() && h.data().length == t.numel()) return h.data();
+        throw new IllegalArgumentException(what + " must be a dense F32 heap tensor to be updated in place, got " + t);
     }
 
     /**

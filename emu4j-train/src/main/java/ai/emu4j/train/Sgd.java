@@ -44,7 +44,7 @@ public final class Sgd implements Optimizer {
         params.forEach((name, p) -> {
             float[] g = OptimizerState.grad(p);
             if (g == null) return;
-            float[] w = p.dataF32();
+            float[] w = OptimizerState.dense(p, name);
             if (mu == 0) {
                 for (int i = 0; i < w.length; i++) w[i] += negLr * (g[i] + wd * w[i]);
                 return;
@@ -93,9 +93,14 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void loadState(Map<String, float[]> arrays, Map<String, Long> counters) {
+    public void checkState(Map<String, float[]> arrays, Map<String, Long> counters) {
         OptimizerState.validate(params, arrays, ARRAY_SLOTS, counters, Set.of());
         if (config.momentum() == 0 && !arrays.isEmpty()) throw new IllegalArgumentException("momentum buffers given to SGD without momentum");
+    }
+
+    @Override
+    public void loadState(Map<String, float[]> arrays, Map<String, Long> counters) {
+        checkState(arrays, counters);
         buffers.clear();
         arrays.forEach((key, a) -> buffers.put(key.substring(0, key.lastIndexOf('.')), a.clone()));
     }

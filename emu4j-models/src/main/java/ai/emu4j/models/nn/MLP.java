@@ -18,6 +18,7 @@ public final class MLP extends Module {
     /** dropoutRng may be null when dropout is 0. */
     public MLP(int[] widths, Supplier<Activation> activation, float dropout, Rng initRng, Rng dropoutRng) {
         if (widths.length < 2) throw new IllegalArgumentException("MLP needs at least input and output widths");
+        if (dropout > 0 && dropoutRng == null) throw new IllegalArgumentException("MLP with dropout needs a dropout Rng");
         List<Module> layers = new ArrayList<>();
         for (int i = 0; i + 1 < widths.length; i++) {
             layers.add(new Linear(widths[i], widths[i + 1], true, initRng));

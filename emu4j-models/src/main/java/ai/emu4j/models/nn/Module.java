@@ -1,5 +1,6 @@
 package ai.emu4j.models.nn;
 
+import ai.emu4j.core.ops.Elementwise;
 import ai.emu4j.core.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public abstract class Module {
         });
         for (String name : state.keySet()) if (!own.containsKey(name)) problems.add("unexpected \"" + name + "\"");
         if (!problems.isEmpty()) throw new IllegalArgumentException("loadStateDict: " + String.join("; ", problems));
-        own.forEach((name, t) -> System.arraycopy(state.get(name).toFloatArray(), 0, t.dataF32(), 0, (int) t.numel()));
+        own.forEach((name, t) -> Elementwise.copyInto(state.get(name), t));
     }
 
     public final void zeroGrad() {
