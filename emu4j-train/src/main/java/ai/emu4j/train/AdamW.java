@@ -11,7 +11,8 @@ import java.util.Set;
  * torch.optim.AdamW (single-tensor path of PyTorch 1.13/2.x, amsgrad off): per parameter
  * p *= 1 - lr*wd (decoupled decay), m = b1*m + (1-b1)*g, v = b2*v + (1-b2)*g^2,
  * p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps), with t counted per parameter. Element maths is
- * F32 with double scalars rounded to F32, as torch's CPU kernels do; matches torch to ~1e-7 relative.
+ * F32 with double scalars rounded to F32, as torch's CPU kernels do; agrees with torch within 1-2 ulp
+ * (torch's vector kernels fuse some multiply-adds).
  * Cost: two float arrays of state per parameter, one pass over each per step.
  */
 public final class AdamW implements Optimizer {
