@@ -16,11 +16,20 @@ import java.util.Set;
  * Cost: two float arrays of state per parameter, one pass over each per step.
  */
 public final class AdamW implements Optimizer {
-    public record Config(double lr, double beta1, double beta2, double eps, double weightDecay) {
+    /**
+     * decayMatricesOnly applies weight decay only to parameters of rank >= 2, as nanoGPT's
+     * configure_optimizers does with two torch param groups (biases, norms and gains are not decayed).
+     */
+    public record Config(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decayMatricesOnly) {
         public Config {
             if (!(lr >= 0)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
             if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
             if (!(eps >= 0 && weightDecay >= 0)) throw new IllegalArgumentException("eps and weight decay must be >= 0");
+        }
+
+        /** Decay on every parameter, as a single torch param group. */
+        public Config(double lr, double beta1, double beta2, double eps, double weightDecay) {
+            this(lr, beta1, beta2, eps, weightDecay, false);
         }
 
         /** torch.optim.AdamW defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
@@ -55,6 +64,7 @@ public final class AdamW implements Optimizer {
             float[] g = OptimizerState.grad(p);
             if (g == null) return;
             float[] w = OptimizerState.dense(p, name);
+            float shrink = config.decayMatricesOnly() && p.rank() < 2 ? 1f : decay;
             float[] m = expAvg.computeIfAbsent(name, k -> new float[w.length]);
             float[] v = expAvgSq.computeIfAbsent(name, k -> new float[w.length]);
             long t = steps.merge(name, 1L, Long::sum);
@@ -65,7 +75,7 @@ public final class AdamW implements Optimizer {
                 float gi = g[i];
                 m[i] = m[i] * b1 + c1 * gi;
                 v[i] = v[i] * b2 + c2 * gi * gi;
-                w[i] = w[i] * decay - stepSize * (m[i] / ((float) Math.sqrt(v[i]) / bc2Sqrt + eps));
+                w[i] = w[i] * shrink - stepSize * (m[i] / ((float) Math.sqrt(v[i]) / bc2Sqrt + eps));
             }
         });
     }

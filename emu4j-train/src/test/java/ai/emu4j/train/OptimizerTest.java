@@ -46,4 +46,16 @@ class OptimizerTest {
         good.forEach((k, v) -> assertArrayEquals(v, opt.stateArrays().get(k)));
         assertThrows(IllegalArgumentException.class, () -> new Sgd.Config(0.1, 0, 0, 0, true));
     }
+
+    @Test
+    void nanoGptGroupsDecayOnlyMatrices() {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("w", Tensor.ones(2, 2).requiresGrad(true));
+        params.put("b", Tensor.ones(2).requiresGrad(true));
+        AdamW opt = new AdamW(params, new AdamW.Config(0.1, 0.9, 0.95, 1e-8, 0.5, true));
+        params.values().forEach(p -> p.setGrad(Tensor.zeros(p.shape())));
+        opt.step();
+        assertArrayEquals(new float[] {0.95f, 0.95f, 0.95f, 0.95f}, params.get("w").dataF32());
+        assertArrayEquals(new float[] {1, 1}, params.get("b").dataF32());
+    }
 }

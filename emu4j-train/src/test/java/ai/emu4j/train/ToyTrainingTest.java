@@ -37,7 +37,7 @@ class ToyTrainingTest {
 
     private static double accuracy(Module model, ToyData.Set data) {
         model.eval();
-        try (var g = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             float[] logits = model.forward(data.inputs()).dataF32();
             int classes = logits.length / data.size(), correct = 0;
             for (int i = 0; i < data.size(); i++) {
