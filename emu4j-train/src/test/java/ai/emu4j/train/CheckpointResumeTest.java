@@ -34,7 +34,7 @@ class CheckpointResumeTest {
         static Run fresh(long seed) {
             Seeds s = Seeds.of(seed);
             MLP m = new MLP(new int[] {2, 16, 16, 3}, Activation::tanh, 0.2f, s.init(), s.data());
-            return new Run(s, m, new AdamW(m.parameters(), new AdamW.Config(1e-2, 0.9, 0.95, 1e-8, 0.1)));
+            return new Run(s, m, new AdamW(m.parameters(), new AdamW.Config(1e-2, 0.9, 0.95, 1e-8, 0.1, true)));
         }
 
         void steps(long from, long to) {
@@ -107,7 +107,7 @@ class CheckpointResumeTest {
 
         Run b = Run.fresh(2);
         float[] before = b.model().parameters().get("net.0.weight").toFloatArray();
-        AdamW other = new AdamW(b.model().parameters(), new AdamW.Config(1e-2, 0.9, 0.999, 1e-8, 0.1));
+        AdamW other = new AdamW(b.model().parameters(), new AdamW.Config(1e-2, 0.9, 0.95, 1e-8, 0.1, false));
         var e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(ckpt, b.model(), other, b.seeds().byName()));
         assertTrue(e.getMessage().contains("config"), e.getMessage());
         Sgd sgd = new Sgd(b.model().parameters(), Sgd.Config.plain(0.1));
