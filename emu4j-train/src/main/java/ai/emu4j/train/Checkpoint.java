@@ -120,16 +120,18 @@ public final class Checkpoint {
             }
             Map<String, Long> counters = JSON.readerFor(new TypeReference<Map<String, Long>>() {}).readValue(need(opt, "counters", file));
 
-            optimizer.checkState(arrays, counters);
-            model.loadStateDict(weights);
-            optimizer.loadState(arrays, counters);
-            optimizer.setLr(need(opt, "lr", file).asDouble());
-            states.forEach((name, s) -> rngs.get(name).setState(s));
-
+            double lr = need(opt, "lr", file).asDouble();
             JsonNode sched = meta.get("schedule");
             CosineSchedule schedule = sched == null || sched.isNull() ? null : JSON.treeToValue(sched, CosineSchedule.class);
             Map<String, String> extra = JSON.readerFor(new TypeReference<Map<String, String>>() {}).readValue(need(meta, "extra", file));
-            return new Restored(need(meta, "step", file).asLong(), schedule, extra);
+            Restored restored = new Restored(need(meta, "step", file).asLong(), schedule, extra);
+
+            optimizer.checkState(arrays, counters);
+            model.loadStateDict(weights);
+            optimizer.loadState(arrays, counters);
+            optimizer.setLr(lr);
+            states.forEach((name, s) -> rngs.get(name).setState(s));
+            return restored;
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": malformed checkpoint metadata: " + e.getMessage(), e);
         }
