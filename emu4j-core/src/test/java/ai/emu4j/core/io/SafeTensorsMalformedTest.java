@@ -164,6 +164,13 @@ class SafeTensorsMalformedTest {
     }
 
     @Test
+    void notARegularFile() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("d.safetensors"));
+        SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> SafeTensors.open(folder));
+        assertEquals("d.safetensors: not a regular file", e.getMessage());
+    }
+
+    @Test
     void validCornerCases() throws Exception {
         String h = "{\"__metadata__\":{\"k\":\"v\"}," + one("s", "F64", "[]", 0, 8) + "," + one("z", "F8_E4M3", "[0,7]", 8, 8)
                 + "," + one("q", "F4", "[4]", 8, 10) + "}";
