@@ -2,10 +2,15 @@ package ai.emu4j.core.io;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -47,13 +52,34 @@ final class Json {
 
     /** Parses {@code text}; any JSON problem becomes one SafeTensorsException line about {@code what}. */
     static JsonNode parse(String source, String what, String text) throws SafeTensorsException {
-        try {
-            return MAPPER.readTree(text);
+        try (JsonParser p = new NegativeZeroGuard(MAPPER.createParser(text))) {
+            return MAPPER.readTree(p);
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new SafeTensorsException(source + ": " + what + " is not valid JSON" + where + ": "
                     + oneLine(e.getOriginalMessage()), e);
+        } catch (IOException e) {
+            throw new SafeTensorsException(source + ": " + what + " could not be read: " + oneLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Jackson reads {@code -0} as the integer 0; the reference's serde_json reads it as a float and
+     * rejects it as a dim or offset. Seen by a differential run against safetensors 0.8.0.
+     */
+    private static final class NegativeZeroGuard extends JsonParserDelegate {
+        NegativeZeroGuard(JsonParser p) {
+            super(p);
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken t = super.nextToken();
+            if (t == JsonToken.VALUE_NUMBER_INT && "-0".equals(getText())) {
+                throw new JsonParseException(this, "-0 is a floating-point number, not an integer");
+            }
+            return t;
         }
     }
 

@@ -137,6 +137,7 @@ class SafeTensorsMalformedTest {
         assertMentions(reject(file("{" + one("w", "U8", "[1.5]", 0, 0) + "}", 0)), "shape[0] is 1.5");
         assertMentions(reject(file("{" + one("w", "U8", "[99999999999999999999]", 0, 0) + "}", 0)), "below 2^63");
         assertMentions(reject(file("{" + one("w", "U8", "3", 0, 3) + "}", 3)), "shape must be an array");
+        assertMentions(reject(file("{" + one("w", "U8", "[-0]", 0, 0) + "}", 0)), "-0 is a floating-point number");
         String huge = "[4294967296,4294967296,4294967296]";
         assertMentions(reject(file("{" + one("w", "F32", huge, 0, 0) + "}", 0)), "tensor 'w'", "overflows");
         assertMentions(reject(file("{" + one("w", "F32", "[4611686018427387904]", 0, 0) + "}", 0)), "overflows");
