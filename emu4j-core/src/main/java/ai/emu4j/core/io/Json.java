@@ -52,7 +52,7 @@ final class Json {
 
     /** Parses {@code text}; any JSON problem becomes one SafeTensorsException line about {@code what}. */
     static JsonNode parse(String source, String what, String text) throws SafeTensorsException {
-        try (JsonParser p = new NegativeZeroGuard(MAPPER.createParser(text))) {
+        try (JsonParser p = new ReferenceStrictness(MAPPER.createParser(text))) {
             return MAPPER.readTree(p);
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
@@ -65,11 +65,13 @@ final class Json {
     }
 
     /**
-     * Jackson reads {@code -0} as the integer 0; the reference's serde_json reads it as a float and
-     * rejects it as a dim or offset. Seen by a differential run against safetensors 0.8.0.
+     * Where Jackson is more lenient than the reference's serde_json (found by a differential run
+     * against safetensors 0.8.0): {@code -0} is an integer to Jackson but a float to serde, so not a
+     * valid dim or offset; and a lone UTF-16 surrogate escape such as {@code "\ud800"} is a string to
+     * Jackson but an error to serde, as it cannot be UTF-8.
      */
-    private static final class NegativeZeroGuard extends JsonParserDelegate {
-        NegativeZeroGuard(JsonParser p) {
+    private static final class ReferenceStrictness extends JsonParserDelegate {
+        ReferenceStrictness(JsonParser p) {
             super(p);
         }
 
@@ -79,7 +81,27 @@ final class Json {
             if (t == JsonToken.VALUE_NUMBER_INT && "-0".equals(getText())) {
                 throw new JsonParseException(this, "-0 is a floating-point number, not an integer");
             }
+            if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) checkSurrogates(getText());
             return t;
+        }
+
+        @Override
+        public String nextFieldName() throws IOException {
+            String name = super.nextFieldName();
+            if (name != null) checkSurrogates(name);
+            return name;
+        }
+
+        private void checkSurrogates(String s) throws JsonParseException {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new JsonParseException(this, "string holds a lone surrogate \\u" + Integer.toHexString(c)
+                            + ", which is not valid UTF-8");
+                }
+            }
         }
     }
 

@@ -83,6 +83,12 @@ class SafeTensorsMalformedTest {
     }
 
     @Test
+    void loneSurrogateEscapes() {
+        assertMentions(reject(file("{\"\\ud800\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1)), "lone surrogate");
+        assertMentions(reject(file("{\"__metadata__\":{\"k\":\"a\\udc00\"}}", 0)), "lone surrogate");
+    }
+
+    @Test
     void duplicateNames() {
         String h = "{" + one("w", "U8", "[2]", 0, 2) + "," + one("w", "U8", "[2]", 2, 4) + "}";
         assertMentions(reject(file(h, 4)), "not valid JSON", "Duplicate", "'w'");
@@ -184,6 +190,12 @@ class SafeTensorsMalformedTest {
             assertEquals(0, f.data("z").byteSize());
             assertEquals(1 + 0 + 4, f.parameterCount());
             assertEquals("v", f.metadata().get("k"));
+        }
+        Path nullMeta = StFiles.write(dir, "null.safetensors", file("{\"__metadata__\":null,\"\\ud83d\\ude00\":"
+                + "{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1));
+        try (SafeTensorsFile f = SafeTensors.open(nullMeta)) {
+            assertTrue(f.metadata().isEmpty());
+            assertTrue(f.contains("\ud83d\ude00"), "a surrogate pair is a valid character");
         }
         Path empty = StFiles.write(dir, "empty.safetensors", file("{}", 0));
         try (SafeTensorsFile f = SafeTensors.open(empty)) {
