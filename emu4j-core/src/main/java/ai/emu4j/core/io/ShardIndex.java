@@ -49,8 +49,7 @@ record ShardIndex(Path folder, Map<String, String> weightMap, Map<String, String
                 throw new SafeTensorsException(at + "shard must be a file name string, found " + kv.getValue().getNodeType());
             }
             String shard = kv.getValue().textValue();
-            if (!checked.contains(shard)) checkShard(at, folder, shard);
-            checked.add(shard);
+            if (checked.add(shard)) checkShard(at, folder, shard);
             weightMap.put(kv.getKey(), shard);
         }
 
