@@ -29,22 +29,22 @@ import static org.junit.jupiter.api.Assertions.fail;
  * computation of ours against a case, forward and backward. A missing or empty file is a failure, never
  * a skip: a silently absent oracle would make the whole suite vacuous.
  */
-final class Fixtures {
-    static final double TOL = 1e-4;
+public final class Fixtures {
+    public static final double TOL = 1e-4;
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private Fixtures() {}
 
-    record Arr(int[] shape, float[] data) {
-        Tensor tensor() {
+    public record Arr(int[] shape, float[] data) {
+        public Tensor tensor() {
             return Tensor.of(data.clone(), shape);
         }
     }
 
-    record Input(String name, Arr value, boolean requiresGrad, JsonNode view) {}
+    public record Input(String name, Arr value, boolean requiresGrad, JsonNode view) {}
 
-    record Case(String name, String op, JsonNode params, List<Input> inputs, Map<String, Tensor> ints, Arr output,
+    public record Case(String name, String op, JsonNode params, List<Input> inputs, Map<String, Tensor> ints, Arr output,
                 Arr gradOutput, Map<String, Arr> grads, JsonNode extra) {
         @Override
         public String toString() {
@@ -53,7 +53,7 @@ final class Fixtures {
     }
 
     /** The operands of one case as our tensors: leaves (which receive gradients) and their viewed forms. */
-    static final class Operands {
+    public static final class Operands {
         final Map<String, Tensor> leaves = new LinkedHashMap<>();
         final Map<String, Tensor> viewed = new LinkedHashMap<>();
         final Map<String, Tensor> ints;
@@ -69,46 +69,46 @@ final class Fixtures {
             }
         }
 
-        Tensor get(String name) {
+        public Tensor get(String name) {
             Tensor t = viewed.get(name);
             if (t == null) throw new AssertionError("case has no input " + name + "; inputs are " + viewed.keySet());
             return t;
         }
 
-        Tensor opt(String name) {
+        public Tensor opt(String name) {
             return viewed.get(name);
         }
 
-        Tensor ints(String name) {
+        public Tensor ints(String name) {
             Tensor t = ints.get(name);
             if (t == null) throw new AssertionError("case has no integer operand " + name);
             return t;
         }
 
-        double d(String key) {
+        public double d(String key) {
             return need(key).asDouble();
         }
 
-        float f(String key) {
+        public float f(String key) {
             return (float) need(key).asDouble();
         }
 
-        int i(String key) {
+        public int i(String key) {
             return need(key).asInt();
         }
 
-        boolean b(String key) {
+        public boolean b(String key) {
             return need(key).asBoolean();
         }
 
-        int[] intArray(String key) {
+        public int[] intArray(String key) {
             JsonNode n = need(key);
             int[] r = new int[n.size()];
             for (int k = 0; k < r.length; k++) r[k] = n.get(k).asInt();
             return r;
         }
 
-        float[] floatArray(String key) {
+        public float[] floatArray(String key) {
             return floats(need(key));
         }
 
@@ -119,7 +119,7 @@ final class Fixtures {
         }
     }
 
-    static List<Case> load(String family) {
+    public static List<Case> load(String family) {
         String path = "/fixtures/ops/" + family + ".json";
         JsonNode root;
         try (InputStream in = Fixtures.class.getResourceAsStream(path)) {
@@ -135,7 +135,7 @@ final class Fixtures {
     }
 
     /** Fails unless every named op has at least one case, so a truncated fixture file cannot pass quietly. */
-    static void requireOps(List<Case> cases, String... ops) {
+    public static void requireOps(List<Case> cases, String... ops) {
         Set<String> have = cases.stream().map(Case::op).collect(Collectors.toCollection(TreeSet::new));
         Set<String> missing = new TreeSet<>(Arrays.asList(ops));
         missing.removeAll(have);
@@ -159,23 +159,23 @@ final class Fixtures {
                 arr(c.get("grad_output")), grads, c.path("extra"));
     }
 
-    static Arr arr(JsonNode n) {
+    public static Arr arr(JsonNode n) {
         return new Arr(ints(n.get("shape")), floats(n.get("data")));
     }
 
-    static int[] ints(JsonNode n) {
+    public static int[] ints(JsonNode n) {
         int[] r = new int[n.size()];
         for (int i = 0; i < r.length; i++) r[i] = n.get(i).asInt();
         return r;
     }
 
-    static float[] floats(JsonNode n) {
+    public static float[] floats(JsonNode n) {
         float[] r = new float[n.size()];
         for (int i = 0; i < r.length; i++) r[i] = (float) n.get(i).asDouble();
         return r;
     }
 
-    static Tensor view(Tensor t, JsonNode step) {
+    public static Tensor view(Tensor t, JsonNode step) {
         return switch (step.get("op").asText()) {
             case "transpose" -> t.transpose(step.get("d0").asInt(), step.get("d1").asInt());
             case "permute" -> t.permute(ints(step.get("dims")));
@@ -187,7 +187,7 @@ final class Fixtures {
         };
     }
 
-    static Tensor applyView(Tensor t, JsonNode steps) {
+    public static Tensor applyView(Tensor t, JsonNode steps) {
         if (steps == null || steps.isNull()) return t;
         for (JsonNode s : steps) t = view(t, s);
         return t;
@@ -198,7 +198,7 @@ final class Fixtures {
      * gradient and compares every leaf gradient; leaves torch did not differentiate must get none.
      * Returns the operands so callers can check side effects (running statistics, indices).
      */
-    static Operands check(Case c, Function<Operands, Tensor> compute) {
+    public static Operands check(Case c, Function<Operands, Tensor> compute) {
         Operands ops = new Operands(c);
         Tensor out = compute.apply(ops);
         assertClose(c.name() + " forward", c.output(), out);
@@ -219,13 +219,13 @@ final class Fixtures {
         return ops;
     }
 
-    static void assertClose(String what, Arr want, Tensor got) {
+    public static void assertClose(String what, Arr want, Tensor got) {
         assertArrayEquals(want.shape(), got.shape(), what + ": shape");
         assertClose(what, want.data(), got.toFloatArray());
     }
 
     /** rel = max|ours - ref| / max(max|ref|, 1e-6); infinities must match exactly. */
-    static void assertClose(String what, float[] want, float[] got) {
+    public static void assertClose(String what, float[] want, float[] got) {
         assertEquals(want.length, got.length, what + ": element count");
         double maxRef = 0, maxErr = 0;
         int worst = -1;
