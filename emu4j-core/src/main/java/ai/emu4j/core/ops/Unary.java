@@ -44,7 +44,8 @@ public final class Unary {
         return Tensor.of(out, x.shape()).recordOp("pow", new Tensor[] {x}, g -> {
             float[] gd = g.dataF32();
             float[] gx = new float[in.length];
-            for (int i = 0; i < in.length; i++) gx[i] = gd[i] * p * (float) Math.pow(in[i], p - 1);
+            // x^0 is constant; without the guard x = 0 would give 0 * 0^-1 = NaN (PyTorch masks p == 0 too).
+            if (p != 0) for (int i = 0; i < in.length; i++) gx[i] = gd[i] * p * (float) Math.pow(in[i], p - 1);
             return new Tensor[] {Tensor.of(gx, x.shape())};
         });
     }
