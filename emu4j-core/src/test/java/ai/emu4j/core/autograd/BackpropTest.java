@@ -128,6 +128,28 @@ class BackpropTest {
     }
 
     @Test
+    void secondBackwardThroughAFreedGraphFailsInsteadOfDroppingGradients() {
+        Tensor x = Tensor.of(X.clone()).requiresGrad(true);
+        Tensor h = Unary.tanh(x);
+        Reduce.sum(h).backward();
+        float[] first = x.grad().toFloatArray();
+        // h's graph is gone; a silent pass would treat h as a leaf and never reach x.
+        Tensor second = Reduce.sum(Elementwise.mul(h, h));
+        assertThrows(IllegalStateException.class, second::backward);
+        assertArrayEquals(first, x.grad().toFloatArray());
+        assertNull(h.grad());
+
+        Tensor loss = Reduce.sum(Unary.exp(x));
+        loss.backward();
+        assertThrows(IllegalStateException.class, loss::backward);
+
+        // The supported way to reuse a value across graphs: detach it into a fresh leaf.
+        Tensor d = h.detach().requiresGrad(true);
+        Reduce.sum(Elementwise.mul(d, d)).backward();
+        assertNotNull(d.grad());
+    }
+
+    @Test
     void deepChainsDoNotOverflowTheStack() {
         Tensor x = Tensor.scalar(1f).requiresGrad(true);
         Tensor y = x;
