@@ -113,6 +113,7 @@ class GradCheckTest {
         Tensor targets = Tensor.ofInts(new int[] {2, -100, 0, 4, 1});
         Tensor weights = Tensor.of(new float[] {0.5f, 1f, 2f, 1f, 0.25f});
         check("cross entropy weighted, ignore", x -> Losses.crossEntropy(x[0], targets, weights, -100), randn(5, 5));
+        check("cross entropy, trainable weights", x -> Losses.crossEntropy(x[0], targets, x[1], -100), randn(5, 5), Tensor.uniform(rng, 0.2f, 2f, 5));
         check("cross entropy plain", x -> Losses.crossEntropy(x[0], Tensor.ofInts(new int[] {1, 0, 2}), null, -100), randn(3, 3));
         check("mse", x -> Losses.mse(x[0], x[1]), randn(3, 4), randn(3, 4));
         check("l1", x -> Losses.l1(x[0], x[1]), awayFromZero(7), Tensor.zeros(7));
