@@ -6,7 +6,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
-
 class ElementwiseTest {
     static List<Fixtures.Case> cases() {
         return Fixtures.load("elementwise");

@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
-
 class IndexingTest {
     static List<Fixtures.Case> cases() {
         return Fixtures.load("indexing");

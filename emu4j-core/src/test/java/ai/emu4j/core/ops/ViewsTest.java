@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
-
 class ViewsTest {
     static List<Fixtures.Case> cases() {
         return Fixtures.load("views");
