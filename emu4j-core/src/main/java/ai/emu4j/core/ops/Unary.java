@@ -95,7 +95,8 @@ public final class Unary {
             case SQUARE -> x * x;
             case SIGMOID -> sigmoid(x);
             case TANH -> (float) Math.tanh(x);
-            case RELU -> x > 0 ? x : 0f;
+            // Written as x <= 0 so NaN passes through, as in PyTorch: a relu must not hide a NaN from overflow.
+            case RELU -> x <= 0 ? 0f : x;
             case SILU -> x * sigmoid(x);
             case GELU -> (float) (0.5 * x * (1 + erf(x * INV_SQRT2)));
             case GELU_TANH -> 0.5f * x * (1 + (float) Math.tanh(SQRT_2_OVER_PI * (x + 0.044715f * x * x * x)));
@@ -117,7 +118,7 @@ public final class Unary {
             case SQUARE -> 2 * x;
             case SIGMOID -> y * (1 - y);
             case TANH -> 1 - y * y;
-            case RELU -> x > 0 ? 1f : 0f;
+            case RELU -> x <= 0 ? 0f : 1f;
             case SILU -> {
                 float s = sigmoid(x);
                 yield s * (1 + x * (1 - s));
