@@ -1,10 +1,14 @@
 package ai.emu4j.core.ops;
 
+import ai.emu4j.core.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 class UnaryTest {
     static List<Fixtures.Case> cases() {
@@ -14,6 +18,36 @@ class UnaryTest {
     @Test
     void fixturesCoverEveryOp() {
         Fixtures.requireOps(cases(), "exp", "log", "sqrt", "rsqrt", "abs", "sin", "cos", "square", "sigmoid", "tanh", "relu", "silu", "gelu", "gelu_tanh", "quick_gelu", "hardswish", "hardsigmoid", "pow", "clamp");
+    }
+
+    /** As in PyTorch every pointwise function maps NaN to NaN, so a NaN from upstream is never laundered into a number. */
+    @Test
+    void nanPropagatesThroughEveryFunction() {
+        Tensor nan = Tensor.of(new float[] {Float.NaN, 1f});
+        Map<String, UnaryOperator<Tensor>> fs = new LinkedHashMap<>();
+        fs.put("exp", Unary::exp);
+        fs.put("log", Unary::log);
+        fs.put("sqrt", Unary::sqrt);
+        fs.put("rsqrt", Unary::rsqrt);
+        fs.put("abs", Unary::abs);
+        fs.put("sin", Unary::sin);
+        fs.put("cos", Unary::cos);
+        fs.put("square", Unary::square);
+        fs.put("sigmoid", Unary::sigmoid);
+        fs.put("tanh", Unary::tanh);
+        fs.put("relu", Unary::relu);
+        fs.put("silu", Unary::silu);
+        fs.put("gelu", Unary::gelu);
+        fs.put("gelu_tanh", Unary::geluTanh);
+        fs.put("quick_gelu", Unary::quickGelu);
+        fs.put("hardswish", Unary::hardswish);
+        fs.put("hardsigmoid", Unary::hardsigmoid);
+        fs.put("pow", x -> Unary.pow(x, 2f));
+        fs.put("clamp", x -> Unary.clamp(x, -1f, 1f));
+        for (var e : fs.entrySet()) {
+            float y = e.getValue().apply(nan).toFloatArray()[0];
+            if (!Float.isNaN(y)) throw new AssertionError(e.getKey() + "(NaN) = " + y);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
