@@ -90,8 +90,7 @@ public final class HfTokenizerJson {
     private static Map<String, Integer> readVocab(JsonNode v, String src) {
         if (!v.isObject()) throw new TokenizerException(src + ": BPE vocab must be an object of token to id");
         Map<String, Integer> vocab = new LinkedHashMap<>(v.size() * 2);
-        for (var it = v.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (var e : v.properties()) {
             if (!e.getValue().canConvertToInt()) throw new TokenizerException(src + ": vocab entry " + e.getKey() + " has non-integer id " + e.getValue());
             vocab.put(e.getKey(), e.getValue().asInt());
         }

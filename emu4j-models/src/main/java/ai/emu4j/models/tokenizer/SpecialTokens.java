@@ -3,9 +3,11 @@ package ai.emu4j.models.tokenizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -21,7 +23,7 @@ final class SpecialTokens {
 
     private final Map<String, Integer> ids;
     private final int[] lengthsLongestFirst;
-    private final java.util.Set<Character> firstChars = new java.util.HashSet<>();
+    private final Set<Character> firstChars = new HashSet<>();
 
     SpecialTokens(Map<String, Integer> tokens) {
         this.ids = Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
@@ -36,10 +38,6 @@ final class SpecialTokens {
 
     Map<String, Integer> tokens() {
         return ids;
-    }
-
-    boolean isEmpty() {
-        return ids.isEmpty();
     }
 
     /** The first match at or after {@code from}, or null. */

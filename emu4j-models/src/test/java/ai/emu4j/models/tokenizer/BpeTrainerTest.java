@@ -39,6 +39,7 @@ class BpeTrainerTest {
         BpeTokenizer tok = HfTokenizerJson.load(Fixtures.path("trained/" + pattern + "/tokenizer.json"));
         assertEquals("", Fixtures.compare(tok, ids));
         assertEquals(0, tok.requireTokenId("<|endoftext|>"));
+        assertEquals("", Fixtures.compare(BpeTrainer.toTokenizer(model), ids));
         assertArrayEquals(new int[] {1}, tok.encode("<|pad|>"));
     }
 

@@ -131,7 +131,7 @@ class PeerFixtureTest {
 
     private static Map<String, Integer> map(JsonNode o) {
         Map<String, Integer> m = new LinkedHashMap<>();
-        o.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asInt()));
+        o.properties().forEach(e -> m.put(e.getKey(), e.getValue().asInt()));
         return m;
     }
 
