@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Emu3's id layout. Qwen's real emu3.tiktoken is not redistributable here, so the folder holds the first
- * 20,000 cl100k ranks (all single bytes plus common merges): the ranks only affect the ids of ordinary
- * text, while the special and visual ids under test depend on the layout alone.
+ * Emu3's id layout and folder handling, on a small folder made of the first 20,000 cl100k ranks (every
+ * single byte plus common merges): the special and visual ids depend on the layout alone, and the small
+ * rank file keeps these tests fast. {@link QwenEmu3PeerTest} runs Qwen's real 151,643 ranks against a peer.
  */
 class Emu3TokenizerTest {
     private static Path emu3Folder(Path dir, boolean withVisionFile) throws IOException {
