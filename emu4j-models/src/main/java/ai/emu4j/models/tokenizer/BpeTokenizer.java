@@ -15,7 +15,9 @@ import java.util.function.UnaryOperator;
  * spelled in {@link ByteLevel} characters, an ordered merge list, added tokens matched on the raw text
  * before anything else, an optional normalizer and a pre-tokenizer. Encoding is
  * {@code encode(text, add_special_tokens=False)}: post-processor templates (a BOS in front) are the
- * caller's business. Build one with {@link HfTokenizerJson}.
+ * caller's business. Added tokens are matched on the raw text even when marked {@code normalized}; that
+ * only differs from Hugging Face when the normalizer changes a token's own text (not the case for NFC and
+ * the ASCII special tokens real files use). Build one with {@link HfTokenizerJson}.
  */
 public final class BpeTokenizer implements TextTokenizer {
     private static final int CACHE_MAX_PIECE = 256;
