@@ -120,6 +120,20 @@ class TextTokenizerCommandTest {
         assertTrue(noSub.err().contains("missing subcommand"), noSub.err());
     }
 
+    /** An Emu3 folder with a toy rank file (the 256 bytes and one merge): special and visual tokens are single ids. */
+    @Test
+    void emu3FolderThroughTheCli(@TempDir Path dir) throws IOException {
+        StringBuilder ranks = new StringBuilder();
+        for (int b = 0; b < 256; b++) ranks.append(java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) b})).append(' ').append(b).append('\n');
+        ranks.append(java.util.Base64.getEncoder().encodeToString("hi".getBytes(StandardCharsets.US_ASCII))).append(" 256\n");
+        Files.writeString(dir.resolve("emu3.tiktoken"), ranks);
+        Run enc = run("hi<|image start|><|visual token 000007|><|image end|>", "encode", "--tokenizer", dir.toString());
+        assertEquals(0, enc.exit(), enc.err());
+        assertEquals("[256, 151852, 151861, 151853]", enc.out().strip());
+        Run dec = run(enc.out(), "decode", "--tokenizer", dir.resolve("emu3.tiktoken").toString());
+        assertEquals("hi<|image start|><|visual token 000007|><|image end|>", dec.out());
+    }
+
     @Test
     void encodeOfEmptyInputIsAnEmptyArray(@TempDir Path dir) throws IOException {
         Path tok = train(dir);

@@ -108,6 +108,28 @@ class TokenizerBehaviourTest {
         assertTrue(ms < 8000, "took " + ms + " ms");
     }
 
+    /** Runs that make the o200k alternatives backtrack: each match stays linear, so the whole encode is. */
+    @Test
+    void o200kBacktrackingRunsStayLinear() {
+        TextTokenizer t = TextTokenizers.load(Fixtures.path("o200k_base.tiktoken.gz"));
+        for (String run : new String[] {"ABCDEFGHIJ".repeat(20_000), "日本語".repeat(50_000), "!?".repeat(100_000),
+                "1234567890".repeat(20_000), " \n".repeat(100_000), "aB'S".repeat(50_000)}) {
+            long start = System.nanoTime();
+            assertEquals(run, t.decode(t.encode(run)));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < 4000, run.substring(0, 8) + "... took " + ms + " ms");
+        }
+    }
+
+    @Test
+    void loadPicksTheEncodingFromTheFileName() {
+        TextTokenizer cl = TextTokenizers.load(Fixtures.path("cl100k_base.tiktoken.gz"));
+        assertEquals(100277, cl.vocabSize());
+        assertEquals(100257, cl.requireTokenId("<|endoftext|>"));
+        assertTrue(TextTokenizers.load(Fixtures.path("qwen3/tokenizer.json.gz")) instanceof BpeTokenizer);
+        assertTrue(assertThrows(TokenizerException.class, () -> TextTokenizers.load(Fixtures.path("gpt2"))).getMessage().contains("has no tokenizer.json"));
+    }
+
     @Test
     void tiktokenRankFileErrors(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("x.tiktoken");
