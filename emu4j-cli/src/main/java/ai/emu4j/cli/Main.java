@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "emu4j", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Pure-Java engine for Emu3-style multimodal models.",
-        subcommands = {InfoCommand.class})
+        subcommands = {InfoCommand.class, TextTokenizerCommand.class})
 public final class Main implements Callable<Integer> {
     public static final String VERSION = "emu4j 0.1.0";
     public static final int EXIT_OK = 0;
@@ -81,7 +81,11 @@ public final class Main implements Callable<Integer> {
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case SafeTensorsException s -> s.getMessage();
             case IOException io -> "I/O error: " + io.getMessage();
-            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            // Our own exceptions and argument checks carry messages written for users; anything else is
+            // unexpected, and its class name helps the bug report.
+            default -> e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e instanceof IllegalArgumentException || e.getClass().getName().startsWith("ai.emu4j.") ? e.getMessage()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
         };
     }
 
