@@ -1,0 +1,241 @@
+package ai.emu4j.core.kernels;
+
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Blocked, packed SGEMM in the BLIS layout: C = alpha * op(A) * op(B) + beta * C on row-major float[].
+ *
+ * <p>Loop nest (per thread): N in NC columns, K in KC slices, M in MC rows; for each (KC x NC) slice
+ * op(B) is packed into NR-wide micro-panels and each (MC x KC) block of alpha * op(A) into MR-tall
+ * micro-panels, both zero-padded, so the micro-kernel always runs a full MR x NR register tile on
+ * unit-stride data whatever the transposes, offsets and leading dimensions. Packing costs one pass over
+ * each operand per block (O(MK + KN) against O(MNK) FMAs) and turns strided or transposed reads into
+ * sequential ones. Threads get disjoint row ranges of C (column ranges when M is too short to share),
+ * each packing its own copy of B: duplicated packing is cheaper than a barrier per K slice.
+ *
+ * <p>The Vector API only compiles to SIMD when the species is a compile-time constant, so each width
+ * is its own subclass with a {@code static final} species ({@link #of}); the driver here is scalar.
+ */
+public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256, SgemmKernel512 {
+    /** Rows of the register tile: MR broadcasts x 2 vectors = 12 accumulators plus 3 operands fit 16 registers. */
+    static final int MR = 6;
+    /** Below this many M rows a packed 6-row tile is mostly padding; rows are streamed against B instead. */
+    private static final int SMALL_M = 4;
+    /** Work (m*n*k) under which splitting across threads costs more than it saves. */
+    private static final long PARALLEL_WORK = 96L * 96 * 96;
+
+    /** Register tile width in floats: two vectors. */
+    final int nr;
+    private final int kcMax, mcMax, ncMax;
+    private final ThreadLocal<float[][]> scratch = new ThreadLocal<>();
+
+    SgemmKernel(int vectorLength, int kcMax, int mcMax, int ncMax) {
+        this.nr = 2 * vectorLength;
+        this.kcMax = kcMax;
+        this.mcMax = mcMax;
+        this.ncMax = ncMax;
+    }
+
+    /** The kernel for a float species of 128, 256 or 512 bits. */
+    public static SgemmKernel of(VectorSpecies<Float> species) {
+        return switch (species.vectorBitSize()) {
+            case 128 -> SgemmKernel128.INSTANCE;
+            case 256 -> SgemmKernel256.INSTANCE;
+            case 512 -> SgemmKernel512.INSTANCE;
+            default -> throw new IllegalArgumentException("no SGEMM kernel for " + species);
+        };
+    }
+
+    /** The species this kernel was compiled for. */
+    public abstract VectorSpecies<Float> species();
+
+    /**
+     * C[MR x nr] += Ap(MR x kc, packed k-major) * Bp(kc x nr, packed k-major). ap/bp are micro-panel starts.
+     */
+    abstract void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc);
+
+    /** c[ci .. ci+n) += sum over 4 rows r of a[r] * b[bi + r*ldb .. + n). Used by the small-M path. */
+    abstract void axpy4(int n, float a0, float a1, float a2, float a3, float[] b, int bi, int ldb, float[] c, int ci);
+
+    /** c[ci .. ci+n) += a0 * b[bi .. bi+n). */
+    abstract void axpy1(int n, float a0, float[] b, int bi, float[] c, int ci);
+
+    /** Dot product of x[xi .. xi+k) and y[yi .. yi+k). */
+    abstract float dot(int k, float[] x, int xi, float[] y, int yi);
+
+    /** Same contract as {@link Gemm#sgemm}. */
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        scaleC(m, n, beta, c, cOff, ldc);
+        if (k <= 0 || alpha == 0f) return;
+        long work = (long) m * n * k;
+        int threads = work < PARALLEL_WORK ? 1 : Parallel.threads();
+        if (m <= SMALL_M) {
+            float[] ap = packRows(transA, m, k, alpha, a, aOff, lda);
+            int minCols = Math.max(nr, (int) Math.min(n, (PARALLEL_WORK / Math.max(1, (long) m * k))));
+            Parallel.forRange(n, threads == 1 ? n : minCols,
+                    (j0, j1) -> smallM(transB, m, k, ap, b, bOff, ldb, c, cOff, ldc, j0, j1));
+            return;
+        }
+        if (threads == 1) {
+            blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        } else if (m >= threads * 4 * MR) {
+            int tiles = (m + MR - 1) / MR;
+            Parallel.forRange(tiles, 1, (t0, t1) -> blocked(transA, transB, t0 * MR, Math.min(m, t1 * MR), 0, n, k,
+                    alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc));
+        } else {
+            int tiles = (n + nr - 1) / nr;
+            Parallel.forRange(tiles, 1, (t0, t1) -> blocked(transA, transB, 0, m, t0 * nr, Math.min(n, t1 * nr), k,
+                    alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc));
+        }
+    }
+
+    private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) return;
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, row, row + n, 0f);
+            } else {
+                for (int j = 0; j < n; j++) c[row + j] *= beta;
+            }
+        }
+    }
+
+    /** Copies alpha * op(A) (m x k, m small) into a dense row-major array so rows are unit stride. */
+    private static float[] packRows(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda) {
+        float[] ap = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                ap[i * k + p] = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+            }
+        }
+        return ap;
+    }
+
+    /**
+     * Few rows of A: memory-bound on B, so B is read exactly once in its stored order. Stored K x N it is
+     * streamed row by row into the C row (kept in L1) four rows at a time; stored N x K (transB) each C
+     * element is a unit-stride dot product.
+     */
+    private void smallM(boolean transB, int m, int k, float[] ap, float[] b, int bOff, int ldb,
+                        float[] c, int cOff, int ldc, int j0, int j1) {
+        int n = j1 - j0;
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc + j0;
+            int ai = i * k;
+            if (transB) {
+                for (int j = j0; j < j1; j++) c[cOff + i * ldc + j] += dot(k, ap, ai, b, bOff + j * ldb);
+                continue;
+            }
+            int p = 0;
+            for (; p + 4 <= k; p += 4) {
+                axpy4(n, ap[ai + p], ap[ai + p + 1], ap[ai + p + 2], ap[ai + p + 3], b, bOff + p * ldb + j0, ldb, c, ci);
+            }
+            for (; p < k; p++) axpy1(n, ap[ai + p], b, bOff + p * ldb + j0, c, ci);
+        }
+    }
+
+    /** Serial blocked GEMM on the C block rows [m0, m1) x columns [n0, n1), accumulating into C. */
+    private void blocked(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        // Even K slices: 384 = 2 x 192 rather than 256 + 128, so no slice runs a short, overhead-heavy loop.
+        int kSlices = (k + kcMax - 1) / kcMax;
+        int kcStep = (k + kSlices - 1) / kSlices;
+        int ncCap = Math.min(ncMax, roundUp(n1 - n0, nr));
+        int mcCap = Math.min(mcMax, roundUp(m1 - m0, MR));
+        float[][] buf = buffers(kcStep * mcCap, kcStep * ncCap, MR * nr);
+        float[] ap = buf[0], bp = buf[1], tile = buf[2];
+        for (int jc = n0; jc < n1; jc += ncMax) {
+            int nc = Math.min(ncMax, n1 - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                for (int ic = m0; ic < m1; ic += mcMax) {
+                    int mc = Math.min(mcMax, m1 - ic);
+                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int bi = (jr / nr) * kc * nr;
+                        int nrValid = Math.min(nr, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int ai = (ir / MR) * kc * MR;
+                            int mrValid = Math.min(MR, mc - ir);
+                            int ci = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mrValid == MR && nrValid == nr) {
+                                microKernel(kc, ap, ai, bp, bi, c, ci, ldc);
+                            } else {
+                                java.util.Arrays.fill(tile, 0f);
+                                microKernel(kc, ap, ai, bp, bi, tile, 0, nr);
+                                for (int r = 0; r < mrValid; r++) {
+                                    for (int q = 0; q < nrValid; q++) c[ci + r * ldc + q] += tile[r * nr + q];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc..pc+kc) x [jc..jc+nc) into nr-wide k-major micro-panels, zero-padding the last one. */
+    private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += nr) {
+            int base = (jr / nr) * kc * nr;
+            int w = Math.min(nr, nc - jr);
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * nr;
+                    System.arraycopy(b, src, bp, dst, w);
+                    if (w < nr) java.util.Arrays.fill(bp, dst + w, dst + nr, 0f);
+                }
+            } else {
+                for (int q = 0; q < nr; q++) {
+                    if (q < w) {
+                        int src = bOff + (jc + jr + q) * ldb + pc;
+                        for (int p = 0; p < kc; p++) bp[base + p * nr + q] = b[src + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) bp[base + p * nr + q] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs alpha * op(A)[ic..ic+mc) x [pc..pc+kc) into MR-tall k-major micro-panels, zero-padded. */
+    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int base = (ir / MR) * kc * MR;
+            int h = Math.min(MR, mc - ir);
+            for (int r = 0; r < MR; r++) {
+                if (r >= h) {
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+                } else if (!transA) {
+                    int src = aOff + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = alpha * a[src + p];
+                } else {
+                    int src = aOff + pc * lda + ic + ir + r;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = alpha * a[src + p * lda];
+                }
+            }
+        }
+    }
+
+    /** Per-thread packing buffers, grown on demand and reused so small GEMMs do not allocate megabytes. */
+    private float[][] buffers(int aSize, int bSize, int tileSize) {
+        float[][] buf = scratch.get();
+        if (buf == null || buf[0].length < aSize || buf[1].length < bSize) {
+            int aLen = buf == null ? aSize : Math.max(aSize, buf[0].length);
+            int bLen = buf == null ? bSize : Math.max(bSize, buf[1].length);
+            buf = new float[][] {new float[aLen], new float[bLen], new float[tileSize]};
+            scratch.set(buf);
+        }
+        return buf;
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+}
