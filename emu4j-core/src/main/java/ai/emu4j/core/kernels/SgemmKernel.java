@@ -1,5 +1,8 @@
 package ai.emu4j.core.kernels;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
 public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256, SgemmKernel512 {
     /** Rows of the register tile: MR broadcasts x 2 vectors = 12 accumulators plus 3 operands fit 16 registers. */
     static final int MR = 6;
+    static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     /** Below this many M rows a packed 6-row tile is mostly padding; rows are streamed against B instead. */
     private static final int SMALL_M = 4;
     /** Work (m*n*k) under which splitting across threads costs more than it saves. */
@@ -27,7 +32,7 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
     /** Register tile width in floats: two vectors. */
     final int nr;
     private final int kcMax, mcMax, ncMax;
-    private final ThreadLocal<float[][]> scratch = new ThreadLocal<>();
+    private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
 
     SgemmKernel(int vectorLength, int kcMax, int mcMax, int ncMax) {
         this.nr = 2 * vectorLength;
@@ -50,9 +55,15 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
     public abstract VectorSpecies<Float> species();
 
     /**
-     * C[MR x nr] += Ap(MR x kc, packed k-major) * Bp(kc x nr, packed k-major). ap/bp are micro-panel starts.
+     * tile[MR x nr] = Ap(MR x kc, packed k-major) * Bp(kc x nr, packed k-major); ai/bi are micro-panel
+     * starts in floats. Two C2 quirks shape this (JDK 25, measured per core at 512 bits, CPU time): reading
+     * the panels from float[] instead of heap segments, or adding the accumulators into C in the same method
+     * instead of storing them to a tile, each drop the k loop from ~240 to 30-80 GFLOP/s.
      */
-    abstract void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc);
+    abstract void microKernel(int kc, MemorySegment ap, long ai, MemorySegment bp, long bi, float[] tile);
+
+    /** C[MR x nr] at ci += tile. */
+    abstract void addTile(float[] tile, float[] c, int ci, int ldc);
 
     /** c[ci .. ci+n) += sum over 4 rows r of a[r] * b[bi + r*ldb .. + n). Used by the small-M path. */
     abstract void axpy4(int n, float a0, float a1, float a2, float a3, float[] b, int bi, int ldb, float[] c, int ci);
@@ -146,8 +157,9 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
         int kcStep = (k + kSlices - 1) / kSlices;
         int ncCap = Math.min(ncMax, roundUp(n1 - n0, nr));
         int mcCap = Math.min(mcMax, roundUp(m1 - m0, MR));
-        float[][] buf = buffers(kcStep * mcCap, kcStep * ncCap, MR * nr);
-        float[] ap = buf[0], bp = buf[1], tile = buf[2];
+        Scratch buf = buffers(kcStep * mcCap, kcStep * ncCap);
+        float[] ap = buf.a, bp = buf.b, tile = buf.tile;
+        MemorySegment aSeg = buf.aSeg, bSeg = buf.bSeg;
         for (int jc = n0; jc < n1; jc += ncMax) {
             int nc = Math.min(ncMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kcStep) {
@@ -163,11 +175,10 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
                             int ai = (ir / MR) * kc * MR;
                             int mrValid = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
+                            microKernel(kc, aSeg, ai, bSeg, bi, tile);
                             if (mrValid == MR && nrValid == nr) {
-                                microKernel(kc, ap, ai, bp, bi, c, ci, ldc);
+                                addTile(tile, c, ci, ldc);
                             } else {
-                                java.util.Arrays.fill(tile, 0f);
-                                microKernel(kc, ap, ai, bp, bi, tile, 0, nr);
                                 for (int r = 0; r < mrValid; r++) {
                                     for (int q = 0; q < nrValid; q++) c[ci + r * ldc + q] += tile[r * nr + q];
                                 }
@@ -223,13 +234,20 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
         }
     }
 
-    /** Per-thread packing buffers, grown on demand and reused so small GEMMs do not allocate megabytes. */
-    private float[][] buffers(int aSize, int bSize, int tileSize) {
-        float[][] buf = scratch.get();
-        if (buf == null || buf[0].length < aSize || buf[1].length < bSize) {
-            int aLen = buf == null ? aSize : Math.max(aSize, buf[0].length);
-            int bLen = buf == null ? bSize : Math.max(bSize, buf[1].length);
-            buf = new float[][] {new float[aLen], new float[bLen], new float[tileSize]};
+    /** Per-thread packing buffers with their segment views. */
+    private record Scratch(float[] a, float[] b, float[] tile, MemorySegment aSeg, MemorySegment bSeg) {
+        Scratch(float[] a, float[] b, float[] tile) {
+            this(a, b, tile, MemorySegment.ofArray(a), MemorySegment.ofArray(b));
+        }
+    }
+
+    /** Grown on demand and reused so that small GEMMs do not allocate and zero megabytes per call. */
+    private Scratch buffers(int aSize, int bSize) {
+        Scratch buf = scratch.get();
+        if (buf == null || buf.a.length < aSize || buf.b.length < bSize) {
+            int aLen = buf == null ? aSize : Math.max(aSize, buf.a.length);
+            int bLen = buf == null ? bSize : Math.max(bSize, buf.b.length);
+            buf = new Scratch(new float[aLen], new float[bLen], new float[MR * nr]);
             scratch.set(buf);
         }
         return buf;

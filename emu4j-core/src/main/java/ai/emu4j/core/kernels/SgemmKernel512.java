@@ -1,10 +1,11 @@
 package ai.emu4j.core.kernels;
 
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link SgemmKernel} at 512 bits: a 6 x 32 register tile. Zen 4 double-pumps 512-bit FMAs, so peak equals 256-bit; KC is halved to keep the 32-float-wide B micro-panel in the 32 KB L1. */
+/** {@link SgemmKernel} at 512 bits: a 6 x 32 register tile. KC is halved against 256 bits to keep the 32-float-wide B micro-panel (16 KB) in L1. */
 final class SgemmKernel512 extends SgemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = 16;
@@ -20,43 +21,54 @@ final class SgemmKernel512 extends SgemmKernel {
     }
 
     @Override
-    void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+    void microKernel(int kc, MemorySegment ap, long ai, MemorySegment bp, long bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += 2 * L) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+        for (long p = 0; p < kc; p++) {
+            long ak = (ai + p * MR) * Float.BYTES, bk = (bi + p * (2 * L)) * Float.BYTES;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bk, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bk + L * Float.BYTES, NATIVE);
+            FloatVector a = FloatVector.broadcast(S, ap.get(F32, ak));
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ai + 1]);
+            a = FloatVector.broadcast(S, ap.get(F32, ak + 4));
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ai + 2]);
+            a = FloatVector.broadcast(S, ap.get(F32, ak + 8));
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ai + 3]);
+            a = FloatVector.broadcast(S, ap.get(F32, ak + 12));
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ai + 4]);
+            a = FloatVector.broadcast(S, ap.get(F32, ak + 16));
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ai + 5]);
+            a = FloatVector.broadcast(S, ap.get(F32, ak + 20));
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
-        addInto(c00, c01, c, ci);
-        addInto(c10, c11, c, ci + ldc);
-        addInto(c20, c21, c, ci + 2 * ldc);
-        addInto(c30, c31, c, ci + 3 * ldc);
-        addInto(c40, c41, c, ci + 4 * ldc);
-        addInto(c50, c51, c, ci + 5 * ldc);
+        c00.intoArray(tile, 0 * 2 * L);
+        c01.intoArray(tile, 0 * 2 * L + L);
+        c10.intoArray(tile, 1 * 2 * L);
+        c11.intoArray(tile, 1 * 2 * L + L);
+        c20.intoArray(tile, 2 * 2 * L);
+        c21.intoArray(tile, 2 * 2 * L + L);
+        c30.intoArray(tile, 3 * 2 * L);
+        c31.intoArray(tile, 3 * 2 * L + L);
+        c40.intoArray(tile, 4 * 2 * L);
+        c41.intoArray(tile, 4 * 2 * L + L);
+        c50.intoArray(tile, 5 * 2 * L);
+        c51.intoArray(tile, 5 * 2 * L + L);
     }
 
-    private static void addInto(FloatVector v0, FloatVector v1, float[] c, int ci) {
-        FloatVector.fromArray(S, c, ci).add(v0).intoArray(c, ci);
-        FloatVector.fromArray(S, c, ci + L).add(v1).intoArray(c, ci + L);
+    @Override
+    void addTile(float[] tile, float[] c, int ci, int ldc) {
+        for (int r = 0; r < MR; r++) {
+            int row = ci + r * ldc;
+            FloatVector.fromArray(S, c, row).add(FloatVector.fromArray(S, tile, r * 2 * L)).intoArray(c, row);
+            FloatVector.fromArray(S, c, row + L).add(FloatVector.fromArray(S, tile, r * 2 * L + L)).intoArray(c, row + L);
+        }
     }
 
     @Override

@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SIMD width the kernels use, from {@code -Demu4j.vectorBits=0|128|256|512}; 0 selects the scalar
- * paths. The default is 256 bits where the hardware has them: Zen 4 splits 512-bit FMAs into two 256-bit
- * halves, so 512 brings no extra throughput, and 256-bit tiles need half the packing padding.
+ * paths. The default is the preferred (widest) species. On the 2-core EPYC dev VM, documented as Zen 4
+ * with double-pumped 512-bit FMAs, the 512-bit SGEMM kernel nevertheless measured about 1.5-2x the 256-bit one
+ * (see BENCHMARKS.md), so nothing is capped; pass 256 to compare.
  */
 public final class VectorWidth {
     public static final int BITS = resolve(Integer.getInteger("emu4j.vectorBits", -1));
@@ -17,7 +18,7 @@ public final class VectorWidth {
 
     private static int resolve(int requested) {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        if (requested < 0) return Math.min(256, preferred);
+        if (requested < 0) return preferred;
         if (requested == 0) return 0;
         if (requested != 128 && requested != 256 && requested != 512) {
             throw new IllegalArgumentException("emu4j.vectorBits must be 0, 128, 256 or 512, not " + requested);

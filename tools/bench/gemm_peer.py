@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""PyTorch peer for `emu4j bench gemm`: times torch.mm / torch.mv on the shapes given as arguments.
+
+Usage: gemm_peer.py REPS SPEC...   where SPEC is mm:M:K:N or mv:N:K
+Prints one line per SPEC: `SPEC VALUE` with VALUE in GFLOP/s (mm) or GB/s of weight reads (mv),
+the median over REPS timed calls after warm-up. Two threads, as the Java side uses.
+"""
+import os
+import sys
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+try:
+    import torch
+except ImportError as e:
+    print(f"ERROR torch not importable: {e}", flush=True)
+    sys.exit(3)
+
+torch.set_num_threads(2)
+
+
+def median_seconds(fn, reps):
+    # At least ~0.2 s of warm-up so OpenBLAS threads are spun up and matrices are cache-warm like ours.
+    t_end = time.perf_counter() + 0.2
+    fn()
+    while time.perf_counter() < t_end:
+        fn()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def run(spec, reps):
+    kind, *dims = spec.split(":")
+    dims = [int(d) for d in dims]
+    torch.manual_seed(0)
+    if kind == "mm":
+        m, k, n = dims
+        a = torch.randn(m, k)
+        b = torch.randn(k, n)
+        c = torch.empty(m, n)
+        t = median_seconds(lambda: torch.mm(a, b, out=c), reps)
+        return 2.0 * m * n * k / t / 1e9
+    if kind == "mv":
+        n, k = dims
+        w = torch.randn(n, k)
+        x = torch.randn(k)
+        y = torch.empty(n)
+        t = median_seconds(lambda: torch.mv(w, x, out=y), reps)
+        return 4.0 * n * k / t / 1e9
+    raise SystemExit(f"unknown spec {spec}")
+
+
+def main():
+    reps = int(sys.argv[1])
+    for spec in sys.argv[2:]:
+        print(f"{spec} {run(spec, reps):.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
