@@ -2,7 +2,7 @@
 """PyTorch peer for `emu4j bench gemm`: times torch.mm / torch.mv on the shapes given as arguments.
 
 Usage: gemm_peer.py REPS SPEC...   where SPEC is mm:M:K:N or mv:N:K
-Prints one line per SPEC: `SPEC VALUE` with VALUE in GFLOP/s (mm) or GB/s of weight reads (mv),
+Threads: EMU4J_PEER_THREADS (default 2). Prints one line per SPEC: `SPEC VALUE` with VALUE in GFLOP/s (mm) or GB/s of weight reads (mv),
 the median over REPS timed calls after warm-up. Two threads, as the Java side uses.
 """
 import os
@@ -17,7 +17,7 @@ except ImportError as e:
     print(f"ERROR torch not importable: {e}", flush=True)
     sys.exit(3)
 
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("EMU4J_PEER_THREADS", "2")))
 
 
 def median_seconds(fn, reps):
