@@ -14,11 +14,15 @@ import jdk.incubator.vector.VectorSpecies;
  * weights are read once at 2 bytes each and never widened in memory. JDK 25's Vector API has no F16-to-F32
  * lane conversion, so the conversion is integer arithmetic: the exponent/mantissa bits shifted into float
  * position and multiplied by 2^112 (the bias difference; exact, and it also normalises subnormals), with
- * Inf/NaN patched by a blend. About six cheap lane ops per 16 weights; memory stays the bottleneck.
+ * Inf/NaN patched by a blend. About eight cheap lane ops per vector; memory stays the bottleneck. The
+ * conversion is written out inside the loop because as a helper method C2 refused to inline it (already
+ * compiled too large) and the loop fell to a quarter of its speed.
  */
 final class MatVecF16 {
     static final int BYTES = 2;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Inf/NaN: the half exponent all ones, in the position it has after the shift into float bits. */
+    private static final int INF_BITS = 0x7c00 << 13;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Short> H128 = ShortVector.SPECIES_64;
@@ -68,82 +72,73 @@ final class MatVecF16 {
 
     private static float dot128(MemorySegment w, long off, float[] x, int xi, int k) {
         FloatVector s0 = FloatVector.zero(F128), s1 = FloatVector.zero(F128);
-        FloatVector s2 = FloatVector.zero(F128), s3 = FloatVector.zero(F128);
         int p = 0;
-        for (int bound = k - 4 * 4; p <= bound; p += 4 * 4) {
-            s0 = f16128(ShortVector.fromMemorySegment(H128, w, off + (long) (p + 0) * 2, LE)).fma(FloatVector.fromArray(F128, x, xi + p), s0);
-            s1 = f16128(ShortVector.fromMemorySegment(H128, w, off + (long) (p + 4) * 2, LE)).fma(FloatVector.fromArray(F128, x, xi + p + 4), s1);
-            s2 = f16128(ShortVector.fromMemorySegment(H128, w, off + (long) (p + 8) * 2, LE)).fma(FloatVector.fromArray(F128, x, xi + p + 8), s2);
-            s3 = f16128(ShortVector.fromMemorySegment(H128, w, off + (long) (p + 12) * 2, LE)).fma(FloatVector.fromArray(F128, x, xi + p + 12), s3);
+        for (int bound = k - 2 * 4; p <= bound; p += 2 * 4) {
+            IntVector h0 = ShortVector.fromMemorySegment(H128, w, off + (long) (p + 0) * 2, LE)
+                    .convertShape(VectorOperators.S2I, I128, 0).reinterpretAsInts();
+            IntVector mag0 = h0.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+            IntVector f0 = mag0.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(mag0.or(0x7f800000), mag0.compare(VectorOperators.GE, INF_BITS))
+                    .or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+            s0 = f0.reinterpretAsFloats().fma(FloatVector.fromArray(F128, x, xi + p + 0), s0);
+            IntVector h1 = ShortVector.fromMemorySegment(H128, w, off + (long) (p + 4) * 2, LE)
+                    .convertShape(VectorOperators.S2I, I128, 0).reinterpretAsInts();
+            IntVector mag1 = h1.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+            IntVector f1 = mag1.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(mag1.or(0x7f800000), mag1.compare(VectorOperators.GE, INF_BITS))
+                    .or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+            s1 = f1.reinterpretAsFloats().fma(FloatVector.fromArray(F128, x, xi + p + 4), s1);
         }
-        for (int bound = k - 4; p <= bound; p += 4) {
-            s0 = f16128(ShortVector.fromMemorySegment(H128, w, off + (long) (p + 0) * 2, LE)).fma(FloatVector.fromArray(F128, x, xi + p), s0);
-        }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; p < k; p++) sum += Float.float16ToFloat(w.get(I16, off + (long) p * 2)) * x[xi + p];
         return sum;
     }
 
     private static float dot256(MemorySegment w, long off, float[] x, int xi, int k) {
         FloatVector s0 = FloatVector.zero(F256), s1 = FloatVector.zero(F256);
-        FloatVector s2 = FloatVector.zero(F256), s3 = FloatVector.zero(F256);
         int p = 0;
-        for (int bound = k - 4 * 8; p <= bound; p += 4 * 8) {
-            s0 = f16256(ShortVector.fromMemorySegment(H256, w, off + (long) (p + 0) * 2, LE)).fma(FloatVector.fromArray(F256, x, xi + p), s0);
-            s1 = f16256(ShortVector.fromMemorySegment(H256, w, off + (long) (p + 8) * 2, LE)).fma(FloatVector.fromArray(F256, x, xi + p + 8), s1);
-            s2 = f16256(ShortVector.fromMemorySegment(H256, w, off + (long) (p + 16) * 2, LE)).fma(FloatVector.fromArray(F256, x, xi + p + 16), s2);
-            s3 = f16256(ShortVector.fromMemorySegment(H256, w, off + (long) (p + 24) * 2, LE)).fma(FloatVector.fromArray(F256, x, xi + p + 24), s3);
+        for (int bound = k - 2 * 8; p <= bound; p += 2 * 8) {
+            IntVector h0 = ShortVector.fromMemorySegment(H256, w, off + (long) (p + 0) * 2, LE)
+                    .convertShape(VectorOperators.S2I, I256, 0).reinterpretAsInts();
+            IntVector mag0 = h0.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+            IntVector f0 = mag0.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(mag0.or(0x7f800000), mag0.compare(VectorOperators.GE, INF_BITS))
+                    .or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+            s0 = f0.reinterpretAsFloats().fma(FloatVector.fromArray(F256, x, xi + p + 0), s0);
+            IntVector h1 = ShortVector.fromMemorySegment(H256, w, off + (long) (p + 8) * 2, LE)
+                    .convertShape(VectorOperators.S2I, I256, 0).reinterpretAsInts();
+            IntVector mag1 = h1.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+            IntVector f1 = mag1.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(mag1.or(0x7f800000), mag1.compare(VectorOperators.GE, INF_BITS))
+                    .or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+            s1 = f1.reinterpretAsFloats().fma(FloatVector.fromArray(F256, x, xi + p + 8), s1);
         }
-        for (int bound = k - 8; p <= bound; p += 8) {
-            s0 = f16256(ShortVector.fromMemorySegment(H256, w, off + (long) (p + 0) * 2, LE)).fma(FloatVector.fromArray(F256, x, xi + p), s0);
-        }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; p < k; p++) sum += Float.float16ToFloat(w.get(I16, off + (long) p * 2)) * x[xi + p];
         return sum;
     }
 
     private static float dot512(MemorySegment w, long off, float[] x, int xi, int k) {
         FloatVector s0 = FloatVector.zero(F512), s1 = FloatVector.zero(F512);
-        FloatVector s2 = FloatVector.zero(F512), s3 = FloatVector.zero(F512);
         int p = 0;
-        for (int bound = k - 4 * 16; p <= bound; p += 4 * 16) {
-            s0 = f16512(ShortVector.fromMemorySegment(H512, w, off + (long) (p + 0) * 2, LE)).fma(FloatVector.fromArray(F512, x, xi + p), s0);
-            s1 = f16512(ShortVector.fromMemorySegment(H512, w, off + (long) (p + 16) * 2, LE)).fma(FloatVector.fromArray(F512, x, xi + p + 16), s1);
-            s2 = f16512(ShortVector.fromMemorySegment(H512, w, off + (long) (p + 32) * 2, LE)).fma(FloatVector.fromArray(F512, x, xi + p + 32), s2);
-            s3 = f16512(ShortVector.fromMemorySegment(H512, w, off + (long) (p + 48) * 2, LE)).fma(FloatVector.fromArray(F512, x, xi + p + 48), s3);
+        for (int bound = k - 2 * 16; p <= bound; p += 2 * 16) {
+            IntVector h0 = ShortVector.fromMemorySegment(H512, w, off + (long) (p + 0) * 2, LE)
+                    .convertShape(VectorOperators.S2I, I512, 0).reinterpretAsInts();
+            IntVector mag0 = h0.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+            IntVector f0 = mag0.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(mag0.or(0x7f800000), mag0.compare(VectorOperators.GE, INF_BITS))
+                    .or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+            s0 = f0.reinterpretAsFloats().fma(FloatVector.fromArray(F512, x, xi + p + 0), s0);
+            IntVector h1 = ShortVector.fromMemorySegment(H512, w, off + (long) (p + 16) * 2, LE)
+                    .convertShape(VectorOperators.S2I, I512, 0).reinterpretAsInts();
+            IntVector mag1 = h1.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+            IntVector f1 = mag1.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(mag1.or(0x7f800000), mag1.compare(VectorOperators.GE, INF_BITS))
+                    .or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+            s1 = f1.reinterpretAsFloats().fma(FloatVector.fromArray(F512, x, xi + p + 16), s1);
         }
-        for (int bound = k - 16; p <= bound; p += 16) {
-            s0 = f16512(ShortVector.fromMemorySegment(H512, w, off + (long) (p + 0) * 2, LE)).fma(FloatVector.fromArray(F512, x, xi + p), s0);
-        }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; p < k; p++) sum += Float.float16ToFloat(w.get(I16, off + (long) p * 2)) * x[xi + p];
         return sum;
-    }
-
-    private static FloatVector f16128(ShortVector h) {
-        IntVector bits = h.convertShape(VectorOperators.S2I, I128, 0).reinterpretAsInts();
-        IntVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
-        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        IntVector special = magnitude.or(0x7f800000);
-        return finite.blend(special, magnitude.compare(VectorOperators.GE, 0x7c00 << 13)).or(sign).reinterpretAsFloats();
-    }
-
-    private static FloatVector f16256(ShortVector h) {
-        IntVector bits = h.convertShape(VectorOperators.S2I, I256, 0).reinterpretAsInts();
-        IntVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
-        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        IntVector special = magnitude.or(0x7f800000);
-        return finite.blend(special, magnitude.compare(VectorOperators.GE, 0x7c00 << 13)).or(sign).reinterpretAsFloats();
-    }
-
-    private static FloatVector f16512(ShortVector h) {
-        IntVector bits = h.convertShape(VectorOperators.S2I, I512, 0).reinterpretAsInts();
-        IntVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
-        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        IntVector special = magnitude.or(0x7f800000);
-        return finite.blend(special, magnitude.compare(VectorOperators.GE, 0x7c00 << 13)).or(sign).reinterpretAsFloats();
     }
 }
