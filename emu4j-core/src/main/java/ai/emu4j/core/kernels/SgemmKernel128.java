@@ -12,7 +12,7 @@ final class SgemmKernel128 extends SgemmKernel {
     static final SgemmKernel128 INSTANCE = new SgemmKernel128();
 
     private SgemmKernel128() {
-        super(L, 256, 240, 2048);
+        super(L, 512, 120, 4096);
     }
 
     @Override

@@ -5,14 +5,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link SgemmKernel} at 512 bits: a 6 x 32 register tile. KC is halved against 256 bits to keep the 32-float-wide B micro-panel (16 KB) in L1. */
+/** {@link SgemmKernel} at 512 bits: a 6 x 32 register tile. */
 final class SgemmKernel512 extends SgemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = 16;
     static final SgemmKernel512 INSTANCE = new SgemmKernel512();
 
     private SgemmKernel512() {
-        super(L, 128, 240, 4096);
+        super(L, 1024, 60, 4096);
     }
 
     @Override
