@@ -20,8 +20,8 @@ class LinearTest {
         SplittableRandom rnd = new SplittableRandom(bits);
         try (Arena arena = Arena.ofShared()) {
             for (DType t : new DType[] {DType.F32, DType.F16, DType.BF16}) {
-                for (int k : new int[] {1, 7, 33, 129, 1000}) {
-                    for (int m : new int[] {1, 3, 5, 13}) {
+                for (int k : new int[] {1, 7, 33, 515}) {
+                    for (int m : new int[] {1, 3, 6}) {
                         check(arena, rnd, bits, t, m, k, 37, m % 2 == 1);
                     }
                 }
