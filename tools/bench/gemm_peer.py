@@ -21,16 +21,20 @@ torch.set_num_threads(int(os.environ.get("EMU4J_PEER_THREADS", "2")))
 
 
 def median_seconds(fn, reps):
-    # At least ~0.2 s of warm-up so OpenBLAS threads are spun up and matrices are cache-warm like ours.
-    t_end = time.perf_counter() + 0.2
-    fn()
-    while time.perf_counter() < t_end:
+    """Warm-up for 0.5 s, then the median of reps samples, each a batch of calls lasting ~20 ms (as ours)."""
+    start = time.perf_counter()
+    calls = 0
+    while calls < 3 or time.perf_counter() - start < 0.5:
         fn()
+        calls += 1
+    per_call = (time.perf_counter() - start) / calls
+    batch = max(1, min(1000, int(0.02 / per_call)))
     times = []
     for _ in range(reps):
         t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
+        for _ in range(batch):
+            fn()
+        times.append((time.perf_counter() - t0) / batch)
     times.sort()
     return times[len(times) // 2]
 

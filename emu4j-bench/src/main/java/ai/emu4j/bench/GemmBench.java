@@ -53,6 +53,7 @@ public final class GemmBench {
         out.printf("emu4j bench gemm: %d threads, %s, %d reps (median), peer: %s%n", Parallel.threads(),
                 bits == 0 ? "scalar" : bits + "-bit vectors", reps, peer == null ? "none" : peer.describe());
         out.printf("%-26s %16s %16s %8s%n", "shape", "emu4j", "torch", "ratio");
+        warmUp(bits);
         List<Result> results = new ArrayList<>();
         for (String spec : shapes) {
             String[] f = spec.split(":");
@@ -99,15 +100,38 @@ public final class GemmBench {
         return new Result("matvec " + t + " " + k + "->" + n, "GB/s", ours, theirs);
     }
 
-    /** Warm-up of at least 3 calls and 0.3 s (JIT, page faults, pool threads), then the median of reps. */
+    /**
+     * Two seconds on small problems before the first timing: C2 compiling the vector kernels takes over a
+     * second on a busy 2-core machine, and without this the first shape measured 5-15x low.
+     */
+    private void warmUp(int bits) {
+        int s = 192, k = 512;
+        float[] a = new float[s * s], c = new float[s * s], x = new float[k], y = new float[s];
+        SgemmKernel kernel = bits == 0 ? null : SgemmKernel.of(VectorWidth.species(bits));
+        MemorySegment w = Arena.ofAuto().allocate(4L * s * k, 64);
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < end) {
+            if (kernel != null) kernel.sgemm(false, false, s, s, s, 1f, a, 0, s, a, 0, s, 0f, c, 0, s);
+            for (DType t : new DType[] {DType.F32, DType.F16, DType.BF16}) Linear.linear(bits, x, 0, 1, k, w, t, null, y, 0, s);
+        }
+    }
+
+    /**
+     * Warm-up of at least 3 calls and 0.5 s (JIT, page faults, pool threads; the first shape of a run also
+     * pays C2's compile of the kernels), then the median of reps samples. A sample times a batch of calls
+     * lasting ~20 ms, so sub-millisecond shapes are not measured at the resolution of thread wake-ups.
+     */
     private double medianSeconds(Runnable call) {
-        long warmEnd = System.nanoTime() + 300_000_000L;
-        for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) call.run();
+        long start = System.nanoTime(), warmEnd = start + 500_000_000L;
+        int calls = 0;
+        for (; calls < 3 || System.nanoTime() < warmEnd; calls++) call.run();
+        double perCall = (System.nanoTime() - start) / 1e9 / calls;
+        int batch = (int) Math.max(1, Math.min(1000, 0.02 / perCall));
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
-            call.run();
-            t[i] = (System.nanoTime() - t0) / 1e9;
+            for (int j = 0; j < batch; j++) call.run();
+            t[i] = (System.nanoTime() - t0) / 1e9 / batch;
         }
         Arrays.sort(t);
         return t[reps / 2];
