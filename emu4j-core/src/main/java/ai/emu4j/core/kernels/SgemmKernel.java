@@ -38,7 +38,8 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
      * Block sizes: KC is large (1024 at 256/512 bits) because every K slice re-reads and re-writes all of
      * C; on the dev VM going from KC 128 to 1024 took 2048^3 from 112 to ~180 GFLOP/s per core (CPU time),
      * with the B micro-panel then served from L2 rather than L1. MC keeps the A block (MC x KC) at ~240 KB
-     * of the 1 MB L2.
+     * of the 1 MB L2. The packed B slice (KC x NC, 8 MB) lives in L3 and is the main memory
+     * cost: one such buffer per thread that has run a large GEMM, kept for reuse.
      */
     SgemmKernel(int vectorLength, int kcMax, int mcMax, int ncMax) {
         this.nr = 2 * vectorLength;
@@ -89,6 +90,10 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
         if (k <= 0 || alpha == 0f) return;
         long work = (long) m * n * k;
         int threads = work < PARALLEL_WORK ? 1 : Parallel.threads();
+        if (n <= SMALL_M && m > SMALL_M) {
+            transposedSmallN(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         if (m <= SMALL_M) {
             float[] ap = packRows(transA, m, k, alpha, a, aOff, lda);
             int minCols = Math.max(nr, (int) Math.min(n, (PARALLEL_WORK / Math.max(1, (long) m * k))));
@@ -106,6 +111,19 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
             int tiles = (n + nr - 1) / nr;
             Parallel.forRange(tiles, 1, (t0, t1) -> blocked(transA, transB, 0, m, t0 * nr, Math.min(n, t1 * nr), k,
                     alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc));
+        }
+    }
+
+    /**
+     * Few columns (matrix times a handful of vectors): a 6 x nr tile would be mostly padding, so compute
+     * C^T = op(B)^T op(A)^T with the few-rows path into a scratch (n x m) and add it back transposed.
+     */
+    private void transposedSmallN(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        float[] t = new float[n * m];
+        sgemm(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] += t[j * m + i];
         }
     }
 

@@ -5,7 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link SgemmKernel} at 128 bits: a 6 x 8 register tile. Mostly a portability and test width: a quarter of Zen 4's FMA throughput. */
+/** {@link SgemmKernel} at 128 bits: a 6 x 8 register tile. Mostly a portability and test width (NEON-sized). */
 final class SgemmKernel128 extends SgemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
     private static final int L = 4;

@@ -12,7 +12,7 @@ final class SgemmKernel256 extends SgemmKernel {
     static final SgemmKernel256 INSTANCE = new SgemmKernel256();
 
     private SgemmKernel256() {
-        super(L, 1024, 60, 4096);
+        super(L, 1024, 60, 2048);
     }
 
     @Override

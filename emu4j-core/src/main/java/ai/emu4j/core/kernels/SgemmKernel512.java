@@ -12,7 +12,7 @@ final class SgemmKernel512 extends SgemmKernel {
     static final SgemmKernel512 INSTANCE = new SgemmKernel512();
 
     private SgemmKernel512() {
-        super(L, 1024, 60, 4096);
+        super(L, 1024, 60, 2048);
     }
 
     @Override

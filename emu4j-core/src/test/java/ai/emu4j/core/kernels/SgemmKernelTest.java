@@ -39,6 +39,8 @@ class SgemmKernelTest {
         check(kernel, rnd, false, true, 14, 300, 520, 1f, 1f, 2, 3);
         check(kernel, rnd, true, false, 1, 700, 300, 2f, 0f, 0, 9);
         check(kernel, rnd, false, false, 4, 700, 300, 1f, 0.5f, 0, 0);
+        check(kernel, rnd, true, false, 300, 3, 200, 1f, 0.5f, 1, 2);
+        check(kernel, rnd, false, true, 70, 1, 90, -1f, 0f, 0, 0);
     }
 
     private static void check(SgemmKernel kernel, SplittableRandom rnd, boolean ta, boolean tb, int m, int n, int k,
