@@ -5,7 +5,10 @@ package ai.emu4j.core.kernels;
  * X or its transpose. op(A) is M x K, op(B) is K x N, C is M x N. lda/ldb/ldc are row strides of the
  * arrays as stored (so a transposed A stored K x M has lda >= M).
  *
- * This is the entry point every op uses; {@link #scalar} is the naive oracle the fast kernel is tested against.
+ * This is the entry point every op uses. It runs {@link SgemmKernel} (packed, blocked, multithreaded on
+ * {@link Parallel}) at the width of {@link VectorWidth}; {@link #scalar} is the naive oracle the fast kernel
+ * is tested against, and what runs with {@code -Demu4j.vectorBits=0}. beta == 0 means C is not read (NaN
+ * in C does not propagate), as in BLAS.
  */
 public final class Gemm {
     /** The packed kernel every call goes to, or null when {@code emu4j.vectorBits=0} asks for the scalar path. */

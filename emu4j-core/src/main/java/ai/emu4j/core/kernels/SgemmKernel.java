@@ -3,6 +3,8 @@ package ai.emu4j.core.kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,8 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * micro-panels, both zero-padded, so the micro-kernel always runs a full MR x NR register tile on
  * unit-stride data whatever the transposes, offsets and leading dimensions. Packing costs one pass over
  * each operand per block (O(MK + KN) against O(MNK) FMAs) and turns strided or transposed reads into
- * sequential ones. Threads get disjoint row ranges of C (column ranges when M is too short to share),
- * each packing its own copy of B: duplicated packing is cheaper than a barrier per K slice.
+ * sequential ones. Threads share each packed B slice and take C blocks dynamically (see blocked).
  *
  * <p>The Vector API only compiles to SIMD when the species is a compile-time constant, so each width
  * is its own subclass with a {@code static final} species ({@link #of}); the driver here is scalar.
@@ -101,17 +102,7 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
                     (j0, j1) -> smallM(transB, m, k, ap, b, bOff, ldb, c, cOff, ldc, j0, j1));
             return;
         }
-        if (threads == 1) {
-            blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        } else if (m >= threads * 4 * MR) {
-            int tiles = (m + MR - 1) / MR;
-            Parallel.forRange(tiles, 1, (t0, t1) -> blocked(transA, transB, t0 * MR, Math.min(m, t1 * MR), 0, n, k,
-                    alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc));
-        } else {
-            int tiles = (n + nr - 1) / nr;
-            Parallel.forRange(tiles, 1, (t0, t1) -> blocked(transA, transB, 0, m, t0 * nr, Math.min(n, t1 * nr), k,
-                    alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc));
-        }
+        blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, threads);
     }
 
     /**
@@ -132,7 +123,7 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
             if (beta == 0f) {
-                java.util.Arrays.fill(c, row, row + n, 0f);
+                Arrays.fill(c, row, row + n, 0f);
             } else {
                 for (int j = 0; j < n; j++) c[row + j] *= beta;
             }
@@ -173,50 +164,75 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
         }
     }
 
-    /** Serial blocked GEMM on the C block rows [m0, m1) x columns [n0, n1), accumulating into C. */
-    private void blocked(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k, float alpha,
-                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        // Even K slices: 384 = 2 x 192 rather than 256 + 128, so no slice runs a short, overhead-heavy loop.
+    /**
+     * The blocked loop nest. Per (NC x KC) slice of op(B): all threads pack its micro-panels into one shared
+     * buffer, then take (row block x column chunk) tasks from a shared counter, each packing its A block and
+     * running the micro-kernels. Taking tasks dynamically, at least 4 per thread, keeps both cores busy when
+     * the other engineers' processes steal one of them for a while; static halves waited on the slower one.
+     */
+    private void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                         int threads) {
+        // Even K slices: 1536 = 2 x 768 rather than 1024 + 512, so no slice runs a short, overhead-heavy loop.
         int kSlices = (k + kcMax - 1) / kcMax;
         int kcStep = (k + kSlices - 1) / kSlices;
-        int ncCap = Math.min(ncMax, roundUp(n1 - n0, nr));
-        int mcCap = Math.min(mcMax, roundUp(m1 - m0, MR));
-        Scratch buf = buffers(kcStep * mcCap, kcStep * ncCap);
-        float[] ap = buf.a, bp = buf.b, tile = buf.tile;
-        MemorySegment aSeg = buf.aSeg, bSeg = buf.bSeg;
-        for (int jc = n0; jc < n1; jc += ncMax) {
-            int nc = Math.min(ncMax, n1 - jc);
+        int mc = Math.min(mcMax, roundUp((m + 4 * threads - 1) / (4 * threads), MR));
+        int mBlocks = (m + mc - 1) / mc;
+        int ncCap = Math.min(ncMax, roundUp(n, nr));
+        Scratch shared = scratch();
+        float[] bp = shared.packedB(kcStep * ncCap);
+        MemorySegment bSeg = shared.bSeg;
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            int panels = (nc + nr - 1) / nr;
+            int nChunks = mBlocks >= 4 * threads ? 1 : Math.min(panels, (4 * threads + mBlocks - 1) / mBlocks);
+            int tasks = mBlocks * nChunks;
             for (int pc = 0; pc < k; pc += kcStep) {
-                int kc = Math.min(kcStep, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
-                for (int ic = m0; ic < m1; ic += mcMax) {
-                    int mc = Math.min(mcMax, m1 - ic);
-                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += nr) {
-                        int bi = (jr / nr) * kc * nr;
-                        int nrValid = Math.min(nr, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int ai = (ir / MR) * kc * MR;
-                            int mrValid = Math.min(MR, mc - ir);
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            microKernel(kc, aSeg, ai, bSeg, bi, tile);
-                            if (mrValid == MR && nrValid == nr) {
-                                addTile(tile, c, ci, ldc);
-                            } else {
-                                for (int r = 0; r < mrValid; r++) {
-                                    for (int q = 0; q < nrValid; q++) c[ci + r * ldc + q] += tile[r * nr + q];
-                                }
-                            }
-                        }
+                int kc = Math.min(kcStep, k - pc), jcF = jc, pcF = pc;
+                Parallel.forRange(panels, Math.max(1, panels / threads),
+                        (p0, p1) -> packB(transB, b, bOff, ldb, pcF, kc, jcF, nc, bp, p0, p1));
+                AtomicInteger next = new AtomicInteger();
+                Parallel.forRange(threads, 1, (w0, w1) -> {
+                    Scratch own = scratch();
+                    float[] ap = own.packedA(kc * mc);
+                    for (int t; (t = next.getAndIncrement()) < tasks; ) {
+                        int ic = (t / nChunks) * mc, chunk = t % nChunks;
+                        int mcCur = Math.min(mc, m - ic);
+                        packA(transA, alpha, a, aOff, lda, ic, mcCur, pcF, kc, ap);
+                        int p0 = (int) ((long) panels * chunk / nChunks), p1 = (int) ((long) panels * (chunk + 1) / nChunks);
+                        macroKernel(kc, mcCur, nc, own.aSeg, bSeg, p0, p1, own.tile, c, cOff + ic * ldc + jcF, ldc);
+                    }
+                });
+            }
+        }
+    }
+
+    /** All MR x nr tiles of one packed A block against B micro-panels [p0, p1), added into C at ci. */
+    private void macroKernel(int kc, int mc, int nc, MemorySegment aSeg, MemorySegment bSeg, int p0, int p1,
+                             float[] tile, float[] c, int ci, int ldc) {
+        for (int panel = p0; panel < p1; panel++) {
+            int jr = panel * nr;
+            long bi = (long) panel * kc * nr;
+            int nrValid = Math.min(nr, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                long ai = (long) (ir / MR) * kc * MR;
+                int mrValid = Math.min(MR, mc - ir);
+                int cTile = ci + ir * ldc + jr;
+                microKernel(kc, aSeg, ai, bSeg, bi, tile);
+                if (mrValid == MR && nrValid == nr) {
+                    addTile(tile, c, cTile, ldc);
+                } else {
+                    for (int r = 0; r < mrValid; r++) {
+                        for (int q = 0; q < nrValid; q++) c[cTile + r * ldc + q] += tile[r * nr + q];
                     }
                 }
             }
         }
     }
 
-    /** Packs op(B)[pc..pc+kc) x [jc..jc+nc) into nr-wide k-major micro-panels, zero-padding the last one. */
-    private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
-        for (int jr = 0; jr < nc; jr += nr) {
+    /** Packs micro-panels [p0, p1) of op(B)[pc..pc+kc) x [jc..jc+nc), nr wide and k-major, zero-padding the last. */
+    private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int p0, int p1) {
+        for (int jr = p0 * nr; jr < Math.min(nc, p1 * nr); jr += nr) {
             int base = (jr / nr) * kc * nr;
             int w = Math.min(nr, nc - jr);
             if (!transB) {
@@ -224,7 +240,7 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
                     int src = bOff + (pc + p) * ldb + jc + jr;
                     int dst = base + p * nr;
                     System.arraycopy(b, src, bp, dst, w);
-                    if (w < nr) java.util.Arrays.fill(bp, dst + w, dst + nr, 0f);
+                    if (w < nr) Arrays.fill(bp, dst + w, dst + nr, 0f);
                 }
             } else {
                 for (int q = 0; q < nr; q++) {
@@ -258,23 +274,39 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
         }
     }
 
-    /** Per-thread packing buffers with their segment views. */
-    private record Scratch(float[] a, float[] b, float[] tile, MemorySegment aSeg, MemorySegment bSeg) {
-        Scratch(float[] a, float[] b, float[] tile) {
-            this(a, b, tile, MemorySegment.ofArray(a), MemorySegment.ofArray(b));
+    /**
+     * Per-thread packing buffers, grown on demand and kept, so that small GEMMs do not allocate and zero
+     * megabytes per call. The calling thread's B buffer is shared read-only with the workers for one slice.
+     */
+    private final class Scratch {
+        float[] a = new float[0], b = new float[0];
+        final float[] tile = new float[MR * nr];
+        MemorySegment aSeg = MemorySegment.ofArray(a), bSeg = MemorySegment.ofArray(b);
+
+        float[] packedA(int size) {
+            if (a.length < size) {
+                a = new float[size];
+                aSeg = MemorySegment.ofArray(a);
+            }
+            return a;
+        }
+
+        float[] packedB(int size) {
+            if (b.length < size) {
+                b = new float[size];
+                bSeg = MemorySegment.ofArray(b);
+            }
+            return b;
         }
     }
 
-    /** Grown on demand and reused so that small GEMMs do not allocate and zero megabytes per call. */
-    private Scratch buffers(int aSize, int bSize) {
-        Scratch buf = scratch.get();
-        if (buf == null || buf.a.length < aSize || buf.b.length < bSize) {
-            int aLen = buf == null ? aSize : Math.max(aSize, buf.a.length);
-            int bLen = buf == null ? bSize : Math.max(bSize, buf.b.length);
-            buf = new Scratch(new float[aLen], new float[bLen], new float[MR * nr]);
-            scratch.set(buf);
+    private Scratch scratch() {
+        Scratch s = scratch.get();
+        if (s == null) {
+            s = new Scratch();
+            scratch.set(s);
         }
-        return buf;
+        return s;
     }
 
     private static int roundUp(int x, int to) {
