@@ -1,6 +1,7 @@
 package ai.emu4j.core.ops;
 
 import ai.emu4j.core.kernels.Gemm;
+import ai.emu4j.core.kernels.Linear;
 import ai.emu4j.core.kernels.Parallel;
 import ai.emu4j.core.tensor.Shape;
 import ai.emu4j.core.tensor.Storage;
@@ -101,12 +102,34 @@ public final class Linalg {
         int in = xs[xs.length - 1];
         if (w.rank() != 2 || w.shape()[1] != in) throw new IllegalArgumentException("linear: input " + Arrays.toString(xs) + " vs weight " + Arrays.toString(w.shape()));
         int outF = w.shape()[0];
+        if (w.storage() instanceof Storage.Segment seg && w.isContiguous()) return mappedLinear(x, w, seg, bias, in, outF);
         Tensor x2 = x.reshape(-1, in);
-        Tensor wf = w.storage() instanceof Storage.Heap ? w : w.contiguous().detach();
-        Tensor y = matmul(x2, wf.transpose(0, 1));
+        Tensor y = matmul(x2, w.transpose(0, 1));
         if (bias != null) y = Elementwise.add(y, bias);
         int[] ys = xs.clone();
         ys[ys.length - 1] = outF;
         return y.reshape(ys);
+    }
+
+    /**
+     * Weights still in their file (F32/F16/BF16 mapped slices): the fused kernel converts inside its
+     * SIMD loop, so nothing weight-sized is allocated. The weight gets no gradient (it cannot be
+     * trained in place); x and bias still do, for fine-tuning adapters on top of frozen weights.
+     */
+    private static Tensor mappedLinear(Tensor x, Tensor w, Storage.Segment seg, Tensor bias, int in, int outF) {
+        int[] xs = x.shape();
+        float[] xd = x.dataF32();
+        int m = xd.length / Math.max(1, in);
+        float[] y = new float[Math.multiplyExact(m, outF)];
+        var wSeg = seg.segment().asSlice(seg.dtype().byteSizeFor(w.offset()), seg.dtype().byteSizeFor(w.numel()));
+        Linear.linear(xd, 0, m, in, wSeg, seg.dtype(), bias == null ? null : bias.dataF32(), y, 0, outF);
+        int[] ys = xs.clone();
+        ys[ys.length - 1] = outF;
+        return Tensor.of(y, ys).recordOp("linear_mapped", new Tensor[] {x, bias}, g -> {
+            Tensor g2 = g.reshape(m, outF);
+            Tensor dx = x.requiresGrad() ? matmul(g2, w.contiguous()).reshape(xs) : null;
+            Tensor db = bias != null && bias.requiresGrad() ? Reduce.sumToShape(g2, bias.shape()) : null;
+            return new Tensor[] {dx, db};
+        });
     }
 }
