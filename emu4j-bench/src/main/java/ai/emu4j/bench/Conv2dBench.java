@@ -72,6 +72,7 @@ public final class Conv2dBench {
                 Parallel.threads(), o.peerScript() == null ? "off" : o.peerScript(), o.peerThreads(), o.warmup(), o.iters());
         out.println("| shape | fwd ours GFLOP/s | fwd torch GFLOP/s | fwd ratio | fwd+bwd ours GFLOP/s | fwd+bwd torch GFLOP/s | fwd+bwd ratio | ours fwd / fwd+bwd ms | torch fwd / fwd+bwd ms |");
         out.println("|---|---|---|---|---|---|---|---|---|");
+        jitWarmup(o.shapes().getFirst());
         List<Result> results = new ArrayList<>();
         for (Shape s : o.shapes()) {
             double[] ours = measureOurs(s, o.warmup(), o.iters());
@@ -95,6 +96,17 @@ public final class Conv2dBench {
     /** Ours relative to the peer, by time: 0.61x means we take 1/0.61 of its time. */
     private static String ratio(double peerMs, double oursMs) {
         return Double.isNaN(peerMs) ? "-" : String.format("%.2fx", peerMs / oursMs);
+    }
+
+    /**
+     * Runs forward+backward of the first shape for about a second before anything is timed, so that the
+     * im2col loops and the GEMM kernel are C2-compiled; otherwise the first row measures the JIT.
+     */
+    private static void jitWarmup(Shape s) {
+        long end = System.nanoTime() + 1_000_000_000L;
+        do {
+            measureOurs(s, 0, 1);
+        } while (System.nanoTime() < end);
     }
 
     /** {median forward ms, median forward+backward ms}. Buffers are allocated once, outside the timing. */

@@ -1,0 +1,136 @@
+package ai.emu4j.core.kernels;
+
+/**
+ * Winograd F(2x2, 3x3) for 2-d 3x3 stride-1 undilated convs (Lavin and Gray, 2015): each 2x2 output tile
+ * comes from a 4x4 input tile with 16 multiplies per (Cout, Cin) pair instead of 36, so the GEMM work is
+ * 2.25x smaller than im2col's. Per (sample, group): the input tiles are transformed (V = Bᵀ d B) into 16
+ * matrices Cin/g × tiles, multiplied by the 16 transformed weight matrices U = G g Gᵀ (Cout/g × Cin/g)
+ * with {@link Gemm#sgemm}, and transformed back (Y = Aᵀ M A). The transforms are O(channels · pixels)
+ * adds against the GEMM's O(Cout · Cin · pixels) multiply-adds. Rounding stays within a few ulps of
+ * the direct sum because F(2,3)'s transform coefficients are 0, ±1 and ±1/2.
+ */
+final class Winograd {
+    private Winograd() {}
+
+    /** y = conv(x, w) for a plan with {@link Conv.Plan#winograd()} true; overwrites y (no bias). */
+    static void forward(Conv.Plan p, float[] x, float[] w, float[] y) {
+        int tilesH = (p.oh + 1) / 2, tilesW = (p.ow + 1) / 2, tiles = tilesH * tilesW;
+        float[] u = transformWeights(p, w);
+        int vLen = 16 * p.cinG * tiles;
+        Conv.overSamples(p, vLen + 16 * p.coutG * tiles, (n, buf) -> {
+            for (int g = 0; g < p.groups; g++) {
+                transformInput(p, x, (n * p.cin + g * p.cinG) * p.inSp, buf, tilesH, tilesW);
+                for (int xi = 0; xi < 16; xi++) {
+                    Gemm.sgemm(false, false, p.coutG, tiles, p.cinG, 1f, u, (xi * p.cout + g * p.coutG) * p.cinG, p.cinG,
+                            buf, xi * p.cinG * tiles, tiles, 0f, buf, vLen + xi * p.coutG * tiles, tiles);
+                }
+                transformOutput(p, buf, vLen, y, (n * p.cout + g * p.coutG) * p.outSp, tilesH, tilesW);
+            }
+        });
+    }
+
+    /** U[ξ][co][ci] = (G g Gᵀ)[ξ] for every filter g = w[co, ci] (3x3); G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]. */
+    private static float[] transformWeights(Conv.Plan p, float[] w) {
+        float[] u = new float[16 * p.cout * p.cinG];
+        int plane = p.cout * p.cinG;
+        Parallel.forRange(p.cout, 8, (s, e) -> {
+            float[] t = new float[12];
+            for (int co = s; co < e; co++)
+                for (int ci = 0; ci < p.cinG; ci++) {
+                    int src = (co * p.cinG + ci) * 9;
+                    for (int c = 0; c < 3; c++) {
+                        float g0 = w[src + c], g1 = w[src + 3 + c], g2 = w[src + 6 + c];
+                        t[c] = g0;
+                        t[3 + c] = 0.5f * (g0 + g1 + g2);
+                        t[6 + c] = 0.5f * (g0 - g1 + g2);
+                        t[9 + c] = g2;
+                    }
+                    int dst = co * p.cinG + ci;
+                    for (int r = 0; r < 4; r++) {
+                        float a = t[3 * r], b = t[3 * r + 1], c = t[3 * r + 2];
+                        u[(4 * r) * plane + dst] = a;
+                        u[(4 * r + 1) * plane + dst] = 0.5f * (a + b + c);
+                        u[(4 * r + 2) * plane + dst] = 0.5f * (a - b + c);
+                        u[(4 * r + 3) * plane + dst] = c;
+                    }
+                }
+        });
+        return u;
+    }
+
+    /** v[ξ][ci][tile] = (Bᵀ d B)[ξ] for the 4x4 input patch d of each tile (zero outside the image). */
+    private static void transformInput(Conv.Plan p, float[] x, int xOff, float[] v, int tilesH, int tilesW) {
+        int tiles = tilesH * tilesW, stride = p.cinG * tiles;
+        float[] d = new float[16];
+        for (int ci = 0; ci < p.cinG; ci++) {
+            int base = xOff + ci * p.inSp;
+            for (int ty = 0; ty < tilesH; ty++) {
+                int r0 = 2 * ty - p.ph;
+                for (int tx = 0; tx < tilesW; tx++) {
+                    int c0 = 2 * tx - p.pw;
+                    if (r0 >= 0 && r0 + 4 <= p.ih && c0 >= 0 && c0 + 4 <= p.iw) {
+                        for (int r = 0; r < 4; r++) {
+                            int src = base + (r0 + r) * p.iw + c0;
+                            d[4 * r] = x[src];
+                            d[4 * r + 1] = x[src + 1];
+                            d[4 * r + 2] = x[src + 2];
+                            d[4 * r + 3] = x[src + 3];
+                        }
+                    } else {
+                        for (int r = 0; r < 4; r++) {
+                            int yy = r0 + r;
+                            boolean rowIn = yy >= 0 && yy < p.ih;
+                            for (int c = 0; c < 4; c++) {
+                                int xx = c0 + c;
+                                d[4 * r + c] = rowIn && xx >= 0 && xx < p.iw ? x[base + yy * p.iw + xx] : 0f;
+                            }
+                        }
+                    }
+                    // Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], applied to columns then rows.
+                    int o = ci * tiles + ty * tilesW + tx;
+                    for (int c = 0; c < 4; c++) {
+                        float a0 = d[c], a1 = d[4 + c], a2 = d[8 + c], a3 = d[12 + c];
+                        d[c] = a0 - a2;
+                        d[4 + c] = a1 + a2;
+                        d[8 + c] = a2 - a1;
+                        d[12 + c] = a1 - a3;
+                    }
+                    for (int r = 0; r < 4; r++) {
+                        float a0 = d[4 * r], a1 = d[4 * r + 1], a2 = d[4 * r + 2], a3 = d[4 * r + 3];
+                        v[(4 * r) * stride + o] = a0 - a2;
+                        v[(4 * r + 1) * stride + o] = a1 + a2;
+                        v[(4 * r + 2) * stride + o] = a2 - a1;
+                        v[(4 * r + 3) * stride + o] = a1 - a3;
+                    }
+                }
+            }
+        }
+    }
+
+    /** y tile = Aᵀ M A with Aᵀ = [1 1 1 0; 0 1 -1 -1]; tiles hanging over the bottom/right edge are cropped. */
+    private static void transformOutput(Conv.Plan p, float[] m, int mOff, float[] y, int yOff, int tilesH, int tilesW) {
+        int tiles = tilesH * tilesW, stride = p.coutG * tiles;
+        float[] t = new float[8];
+        for (int co = 0; co < p.coutG; co++) {
+            int base = yOff + co * p.outSp;
+            for (int ty = 0; ty < tilesH; ty++) {
+                for (int tx = 0; tx < tilesW; tx++) {
+                    int o = mOff + co * tiles + ty * tilesW + tx;
+                    for (int c = 0; c < 4; c++) {
+                        float a0 = m[o + c * stride], a1 = m[o + (4 + c) * stride];
+                        float a2 = m[o + (8 + c) * stride], a3 = m[o + (12 + c) * stride];
+                        t[c] = a0 + a1 + a2;
+                        t[4 + c] = a1 - a2 - a3;
+                    }
+                    int oy = 2 * ty, ox = 2 * tx;
+                    for (int r = 0; r < 2 && oy + r < p.oh; r++) {
+                        float a0 = t[4 * r], a1 = t[4 * r + 1], a2 = t[4 * r + 2], a3 = t[4 * r + 3];
+                        int dst = base + (oy + r) * p.ow + ox;
+                        y[dst] = a0 + a1 + a2;
+                        if (ox + 1 < p.ow) y[dst + 1] = a1 - a2 - a3;
+                    }
+                }
+            }
+        }
+    }
+}
