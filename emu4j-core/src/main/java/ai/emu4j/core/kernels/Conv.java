@@ -477,7 +477,7 @@ public final class Conv {
     }
 
     @FunctionalInterface
-    interface SampleBody {
+    private interface SampleBody {
         void run(int n, float[] col);
     }
 
@@ -485,7 +485,7 @@ public final class Conv {
      * Runs body for every sample with a per-thread column buffer of colLen floats. Spreads samples over
      * the pool only when there is at least one per thread; otherwise sgemm gets the threads.
      */
-    static void overSamples(Plan p, int colLen, SampleBody body) {
+    private static void overSamples(Plan p, int colLen, SampleBody body) {
         if (p.batch >= Parallel.threads() && Parallel.threads() > 1) {
             Parallel.forRange(p.batch, 1, (s, e) -> {
                 float[] col = colLen == 0 ? null : new float[colLen];

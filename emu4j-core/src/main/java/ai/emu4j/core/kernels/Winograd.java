@@ -3,8 +3,8 @@ package ai.emu4j.core.kernels;
 /**
  * Winograd F(2x2, 3x3) for 2-d 3x3 stride-1 undilated convs (Lavin and Gray, 2015): each 2x2 output tile
  * comes from a 4x4 input tile with 16 multiplies per (Cout, Cin) pair instead of 36, so the GEMM work is
- * 2.25x smaller than im2col's. Per (sample, group): the input tiles are transformed (V = Bᵀ d B) into 16
- * matrices Cin/g × tiles, multiplied by the 16 transformed weight matrices U = G g Gᵀ (Cout/g × Cin/g)
+ * 2.25x smaller than im2col's. Per (block of samples, group): the input tiles are transformed (V = Bᵀ d B) into 16
+ * matrices Cin/g × (samples·tiles), multiplied by the 16 transformed weight matrices U = G g Gᵀ (Cout/g × Cin/g)
  * with {@link Gemm#sgemm}, and transformed back (Y = Aᵀ M A). The transforms are O(channels · pixels)
  * adds against the GEMM's O(Cout · Cin · pixels) multiply-adds. Rounding stays within a few ulps of
  * the direct sum because F(2,3)'s transform coefficients are 0, ±1 and ±1/2.
@@ -12,21 +12,44 @@ package ai.emu4j.core.kernels;
 final class Winograd {
     private Winograd() {}
 
-    /** y = conv(x, w) for a plan with {@link Conv.Plan#winograd()} true; overwrites y (no bias). */
+    /** Tile columns per GEMM that small maps are batched up to: N below ~256 leaves the micro-kernel starved. */
+    private static final int TARGET_COLUMNS = 512;
+
+    /**
+     * y = conv(x, w) for a plan with {@link Conv.Plan#winograd()} true; overwrites y (no bias). Small maps
+     * put several samples side by side in the tile dimension (an 8x8 map has only 16 tiles), so every
+     * GEMM has about {@value #TARGET_COLUMNS} columns; blocks of samples are spread over the pool when
+     * there are at least as many blocks as threads, otherwise sgemm parallelises internally.
+     */
     static void forward(Conv.Plan p, float[] x, float[] w, float[] y) {
         int tilesH = (p.oh + 1) / 2, tilesW = (p.ow + 1) / 2, tiles = tilesH * tilesW;
+        int threads = Parallel.threads();
+        int perThread = (p.batch + threads - 1) / threads;
+        int samples = Math.max(1, Math.min(perThread, (TARGET_COLUMNS + tiles - 1) / tiles));
+        int blocks = (p.batch + samples - 1) / samples;
         float[] u = transformWeights(p, w);
-        int vLen = 16 * p.cinG * tiles;
-        Conv.overSamples(p, vLen + 16 * p.coutG * tiles, (n, buf) -> {
-            for (int g = 0; g < p.groups; g++) {
-                transformInput(p, x, (n * p.cin + g * p.cinG) * p.inSp, buf, tilesH, tilesW);
-                for (int xi = 0; xi < 16; xi++) {
-                    Gemm.sgemm(false, false, p.coutG, tiles, p.cinG, 1f, u, (xi * p.cout + g * p.coutG) * p.cinG, p.cinG,
-                            buf, xi * p.cinG * tiles, tiles, 0f, buf, vLen + xi * p.coutG * tiles, tiles);
+        int cols = samples * tiles, vLen = 16 * p.cinG * cols, bufLen = vLen + 16 * p.coutG * cols;
+        Parallel.RangeBody body = (b0, b1) -> {
+            float[] buf = new float[bufLen];
+            for (int b = b0; b < b1; b++) {
+                int n0 = b * samples, count = Math.min(samples, p.batch - n0), ld = count * tiles;
+                for (int g = 0; g < p.groups; g++) {
+                    for (int s = 0; s < count; s++)
+                        transformInput(p, x, ((n0 + s) * p.cin + g * p.cinG) * p.inSp, buf, s * tiles, ld, tilesH, tilesW);
+                    for (int xi = 0; xi < 16; xi++) {
+                        Gemm.sgemm(false, false, p.coutG, ld, p.cinG, 1f, u, (xi * p.cout + g * p.coutG) * p.cinG, p.cinG,
+                                buf, xi * p.cinG * ld, ld, 0f, buf, vLen + xi * p.coutG * ld, ld);
+                    }
+                    for (int s = 0; s < count; s++)
+                        transformOutput(p, buf, vLen + s * tiles, ld, y, ((n0 + s) * p.cout + g * p.coutG) * p.outSp, tilesH, tilesW);
                 }
-                transformOutput(p, buf, vLen, y, (n * p.cout + g * p.coutG) * p.outSp, tilesH, tilesW);
             }
-        });
+        };
+        if (blocks >= threads && threads > 1) {
+            Parallel.forRange(blocks, 1, body);
+        } else {
+            body.run(0, blocks);
+        }
     }
 
     /** U[ξ][co][ci] = (G g Gᵀ)[ξ] for every filter g = w[co, ci] (3x3); G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]. */
@@ -58,9 +81,12 @@ final class Winograd {
         return u;
     }
 
-    /** v[ξ][ci][tile] = (Bᵀ d B)[ξ] for the 4x4 input patch d of each tile (zero outside the image). */
-    private static void transformInput(Conv.Plan p, float[] x, int xOff, float[] v, int tilesH, int tilesW) {
-        int tiles = tilesH * tilesW, stride = p.cinG * tiles;
+    /**
+     * v[ξ][ci][col + tile] = (Bᵀ d B)[ξ] for the 4x4 input patch d of each tile (zero outside the image);
+     * ld is the row length of v (all samples of the block).
+     */
+    private static void transformInput(Conv.Plan p, float[] x, int xOff, float[] v, int col, int ld, int tilesH, int tilesW) {
+        int stride = p.cinG * ld;
         float[] d = new float[16];
         for (int ci = 0; ci < p.cinG; ci++) {
             int base = xOff + ci * p.inSp;
@@ -87,7 +113,7 @@ final class Winograd {
                         }
                     }
                     // Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], applied to columns then rows.
-                    int o = ci * tiles + ty * tilesW + tx;
+                    int o = ci * ld + col + ty * tilesW + tx;
                     for (int c = 0; c < 4; c++) {
                         float a0 = d[c], a1 = d[4 + c], a2 = d[8 + c], a3 = d[12 + c];
                         d[c] = a0 - a2;
@@ -108,14 +134,14 @@ final class Winograd {
     }
 
     /** y tile = Aᵀ M A with Aᵀ = [1 1 1 0; 0 1 -1 -1]; tiles hanging over the bottom/right edge are cropped. */
-    private static void transformOutput(Conv.Plan p, float[] m, int mOff, float[] y, int yOff, int tilesH, int tilesW) {
-        int tiles = tilesH * tilesW, stride = p.coutG * tiles;
+    private static void transformOutput(Conv.Plan p, float[] m, int mOff, int ld, float[] y, int yOff, int tilesH, int tilesW) {
+        int stride = p.coutG * ld;
         float[] t = new float[8];
         for (int co = 0; co < p.coutG; co++) {
             int base = yOff + co * p.outSp;
             for (int ty = 0; ty < tilesH; ty++) {
                 for (int tx = 0; tx < tilesW; tx++) {
-                    int o = mOff + co * tiles + ty * tilesW + tx;
+                    int o = mOff + co * ld + ty * tilesW + tx;
                     for (int c = 0; c < 4; c++) {
                         float a0 = m[o + c * stride], a1 = m[o + (4 + c) * stride];
                         float a2 = m[o + (8 + c) * stride], a3 = m[o + (12 + c) * stride];
