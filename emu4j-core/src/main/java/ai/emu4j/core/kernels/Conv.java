@@ -33,6 +33,8 @@ public final class Conv {
 
     /** Channels per group from which 3x3 stride-1 convs use Winograd F(2x2, 3x3) instead of im2col. */
     static final int WINOGRAD_MIN_CHANNELS = 16;
+    /** Weight-gradient GEMM depth (output pixels, over several samples) that small maps are batched up to. */
+    private static final int WEIGHT_GRAD_COLUMNS = 1024;
 
     /**
      * Shape of a convolution. Arrays have one entry per spatial dim (1 to 3) and are copied.
@@ -383,7 +385,7 @@ public final class Conv {
                 if (p.pointwise()) {
                     Gemm.sgemm(false, false, p.coutG, p.outSp, p.cinG, 1f, w, wOff, p.cinG, x, xOff, p.inSp, 0f, y, yOff, p.outSp);
                 } else {
-                    im2col(p, x, xOff, col);
+                    im2col(p, x, xOff, col, 0, p.outSp);
                     Gemm.sgemm(false, false, p.coutG, p.outSp, p.colRows, 1f, w, wOff, p.colRows, col, 0, p.outSp, 0f, y, yOff, p.outSp);
                 }
             }
@@ -429,29 +431,44 @@ public final class Conv {
             return;
         }
         // Each chunk of samples sums into its own partial weight gradient (beta = 1 after its first
-        // sample); the partials are added at the end. Costs one weight-sized buffer per extra thread.
+        // block); the partials are added at the end. Costs one weight-sized buffer per extra thread.
+        // Small maps put several samples side by side in the GEMM's K dimension (their columns and a
+        // copy of their dy rows), so C is read and written once per block rather than once per sample.
         int chunks = Math.min(p.batch, Parallel.threads());
         float[][] partial = new float[chunks][];
         partial[0] = dw;
         boolean pw = p.pointwise();
+        int samples = pw ? 1 : Math.max(1, Math.min((p.batch + chunks - 1) / chunks,
+                (WEIGHT_GRAD_COLUMNS + p.outSp - 1) / p.outSp));
         Parallel.forRange(chunks, 1, (cs, ce) -> {
             for (int c = cs; c < ce; c++) {
                 float[] acc = c == 0 ? dw : new float[wLen];
                 partial[c] = acc;
-                float[] col = pw ? null : new float[p.colRows * p.outSp];
+                float[] col = pw ? null : new float[p.colRows * samples * p.outSp];
+                float[] dyBlock = samples > 1 ? new float[p.coutG * samples * p.outSp] : null;
                 int n0 = (int) ((long) p.batch * c / chunks), n1 = (int) ((long) p.batch * (c + 1) / chunks);
-                for (int n = n0; n < n1; n++) {
+                for (int n = n0; n < n1; n += samples) {
                     float beta = n == n0 ? 0f : 1f;
+                    int count = Math.min(samples, n1 - n), ld = count * p.outSp;
                     for (int g = 0; g < p.groups; g++) {
-                        int xOff = (n * p.cin + g * p.cinG) * p.inSp;
                         int yOff = (n * p.cout + g * p.coutG) * p.outSp;
                         int wOff = g * p.coutG * p.colRows;
                         if (pw) {
+                            int xOff = (n * p.cin + g * p.cinG) * p.inSp;
                             Gemm.sgemm(false, true, p.coutG, p.cinG, p.outSp, 1f, dy, yOff, p.outSp, x, xOff, p.inSp, beta, acc, wOff, p.cinG);
-                        } else {
-                            im2col(p, x, xOff, col);
-                            Gemm.sgemm(false, true, p.coutG, p.colRows, p.outSp, 1f, dy, yOff, p.outSp, col, 0, p.outSp, beta, acc, wOff, p.colRows);
+                            continue;
                         }
+                        for (int s = 0; s < count; s++) im2col(p, x, ((n + s) * p.cin + g * p.cinG) * p.inSp, col, s * p.outSp, ld);
+                        float[] a = dy;
+                        int aOff = yOff;
+                        if (count > 1) {
+                            for (int s = 0; s < count; s++)
+                                for (int co = 0; co < p.coutG; co++)
+                                    System.arraycopy(dy, ((n + s) * p.cout + g * p.coutG + co) * p.outSp, dyBlock, co * ld + s * p.outSp, p.outSp);
+                            a = dyBlock;
+                            aOff = 0;
+                        }
+                        Gemm.sgemm(false, true, p.coutG, p.colRows, ld, 1f, a, aOff, ld, col, 0, ld, beta, acc, wOff, p.colRows);
                     }
                 }
             }
@@ -498,10 +515,10 @@ public final class Conv {
     }
 
     /**
-     * col (Cin/g·kvol, outSp) = patches of the group's input channels starting at x[xOff]; zero where the
-     * tap falls into padding. Stride-1 rows are System.arraycopy runs.
+     * col (Cin/g·kvol rows of length ld, this sample's outSp columns from colOff) = patches of the
+     * group's input channels starting at x[xOff]; zero where the tap falls into padding. Stride-1 rows are System.arraycopy runs.
      */
-    static void im2col(Plan p, float[] x, int xOff, float[] col) {
+    static void im2col(Plan p, float[] x, int xOff, float[] col, int colOff, int ld) {
         int row = 0;
         for (int c = 0; c < p.cinG; c++) {
             int cBase = xOff + c * p.inSp;
@@ -512,7 +529,7 @@ public final class Conv {
                     for (int e = 0; e < p.kw; e++, row++) {
                         int offW = e * p.dw - p.pw;
                         int wLo = Plan.lo(offW, p.sw, p.ow), wHi = Math.max(wLo, Plan.hi(offW, p.sw, p.iw, p.ow));
-                        int dst = row * p.outSp;
+                        int dst = colOff + row * ld;
                         for (int z = 0; z < p.od; z++) {
                             int zi = z * p.sd + offD;
                             for (int y = 0; y < p.oh; y++, dst += p.ow) {
