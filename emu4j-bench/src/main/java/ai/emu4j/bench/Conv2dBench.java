@@ -56,9 +56,11 @@ public final class Conv2dBench {
             new Shape(16, 256, 256, 8, 8, 3, 1));
 
     /**
-     * Benchmark settings. peerScript null skips the peer (its columns print as "-").
+     * Benchmark settings. Each shape is measured in {@code rounds} alternating ours/peer rounds of
+     * warmup + iters runs; each side reports its best round median, which filters out rounds disturbed
+     * by other processes on a shared machine. peerScript null skips the peer (its columns print as "-").
      */
-    public record Options(List<Shape> shapes, int warmup, int iters, String python, Path peerScript, int peerThreads) {}
+    public record Options(List<Shape> shapes, int warmup, int iters, int rounds, String python, Path peerScript, int peerThreads) {}
 
     /** Median times in ms; NaN where not measured. */
     public record Result(Shape shape, double fwdMs, double fwdBwdMs, double peerFwdMs, double peerFwdBwdMs) {
@@ -68,16 +70,19 @@ public final class Conv2dBench {
     }
 
     public static List<Result> run(Options o, PrintStream out) throws IOException, InterruptedException {
-        out.printf("conv2d: emu4j %d compute threads, peer %s (torch threads %d), warmup %d, median of %d%n",
-                Parallel.threads(), o.peerScript() == null ? "off" : o.peerScript(), o.peerThreads(), o.warmup(), o.iters());
+        out.printf("conv2d: emu4j %d compute threads, peer %s (torch threads %d); best of %d alternating rounds, each warmup %d + median of %d%n",
+                Parallel.threads(), o.peerScript() == null ? "off" : o.peerScript(), o.peerThreads(), o.rounds(), o.warmup(), o.iters());
         out.println("| shape | fwd ours GFLOP/s | fwd torch GFLOP/s | fwd ratio | fwd+bwd ours GFLOP/s | fwd+bwd torch GFLOP/s | fwd+bwd ratio | ours fwd / fwd+bwd ms | torch fwd / fwd+bwd ms |");
         out.println("|---|---|---|---|---|---|---|---|---|");
         jitWarmup(o.shapes().getFirst());
         List<Result> results = new ArrayList<>();
         for (Shape s : o.shapes()) {
-            double[] ours = measureOurs(s, o.warmup(), o.iters());
-            double[] peer = o.peerScript() == null ? new double[] {Double.NaN, Double.NaN}
-                    : runPeer(o.python(), o.peerScript(), s, o.warmup(), o.iters(), o.peerThreads());
+            double[] ours = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+            double[] peer = {Double.NaN, Double.NaN};
+            for (int round = 0; round < o.rounds(); round++) {
+                best(ours, measureOurs(s, o.warmup(), o.iters()));
+                if (o.peerScript() != null) best(peer, runPeer(o.python(), o.peerScript(), s, o.warmup(), o.iters(), o.peerThreads()));
+            }
             Result r = new Result(s, ours[0], ours[1], peer[0], peer[1]);
             results.add(r);
             out.printf("| %s | %.1f | %s | %s | %.1f | %s | %s | %.1f / %.1f | %s / %s |%n", s.label(),
@@ -87,6 +92,11 @@ public final class Conv2dBench {
             out.flush();
         }
         return results;
+    }
+
+    /** acc = element-wise min(acc, round); NaN in acc means no round yet. */
+    private static void best(double[] acc, double[] round) {
+        for (int i = 0; i < acc.length; i++) acc[i] = Double.isNaN(acc[i]) ? round[i] : Math.min(acc[i], round[i]);
     }
 
     private static String fmt(double v) {
@@ -171,11 +181,11 @@ public final class Conv2dBench {
         return null;
     }
 
-    /** Without arguments: the default shapes, 2 warmup + 10 timed runs, PyTorch via /usr/bin/python3. */
+    /** Without arguments: the default shapes, 3 rounds of 2 warmup + 10 timed runs, PyTorch via /usr/bin/python3. */
     public static void main(String[] args) throws Exception {
         List<Shape> shapes = args.length == 0 ? DEFAULT_SHAPES : Arrays.stream(args).map(Shape::parse).toList();
         Path script = findPeerScript();
         if (script == null) throw new IllegalStateException("tools/bench/conv_peer.py not found from " + Path.of("").toAbsolutePath());
-        run(new Options(shapes, 2, 10, "/usr/bin/python3", script, 2), System.out);
+        run(new Options(shapes, 2, 10, 3, "/usr/bin/python3", script, 2), System.out);
     }
 }

@@ -22,6 +22,10 @@ public final class BenchConv2dCommand implements Callable<Integer> {
     @Option(names = "--iters", defaultValue = "10", description = "Timed runs per measurement; the median is reported (default ${DEFAULT-VALUE}).")
     int iters;
 
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Alternating ours/torch rounds per shape; each side reports its best round (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the peer (default ${DEFAULT-VALUE}).")
     String python;
 
@@ -36,7 +40,7 @@ public final class BenchConv2dCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (warmup < 0 || iters < 1) throw new IllegalArgumentException("need --warmup >= 0 and --iters >= 1");
+        if (warmup < 0 || iters < 1 || rounds < 1) throw new IllegalArgumentException("need --warmup >= 0, --iters >= 1 and --rounds >= 1");
         List<Conv2dBench.Shape> list = shapes == null ? Conv2dBench.DEFAULT_SHAPES
                 : shapes.stream().map(Conv2dBench.Shape::parse).toList();
         Path script = null;
@@ -47,7 +51,7 @@ public final class BenchConv2dCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        Conv2dBench.run(new Conv2dBench.Options(list, warmup, iters, python, script, peerThreads), System.out);
+        Conv2dBench.run(new Conv2dBench.Options(list, warmup, iters, rounds, python, script, peerThreads), System.out);
         return 0;
     }
 }
