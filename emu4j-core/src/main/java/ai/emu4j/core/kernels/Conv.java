@@ -19,7 +19,8 @@ import java.util.Arrays;
  *       the GEMM would have K = kernel volume (9 for 3x3), far too thin to pay for packing;</li>
  *   <li>2-d 3x3 stride 1 with at least {@value #WINOGRAD_MIN_CHANNELS} channels per group: Winograd
  *       F(2x2, 3x3) ({@link Winograd}), 2.25x fewer multiplies than im2col; the input gradient of such a
- *       conv (padding up to 2) is again one, so backward-data and stride-1 transposed forward use it too;</li>
+ *       conv (padding up to 2) is again one, so backward-data and stride-1 transposed forward use it too;
+ *       the weight gradient too, on maps up to 16x16 (where it beats im2col's deep GEMM);</li>
  *   <li>otherwise im2col (one sample at a time, so the column buffer stays one sample big:
  *       Cin/g·kvol × outSpatial floats) + {@link Gemm#sgemm}; backward-data is GEMM + col2im.</li>
  * </ul>
@@ -33,6 +34,13 @@ public final class Conv {
 
     /** Channels per group from which 3x3 stride-1 convs use Winograd F(2x2, 3x3) instead of im2col. */
     static final int WINOGRAD_MIN_CHANNELS = 16;
+    /**
+     * Largest output map for which the weight gradient goes through Winograd. Its 16 GEMMs have a
+     * Cout/g × Cin/g result and depth = tiles, so they are packing-bound on big maps, where im2col's
+     * single deep GEMM measured as fast or faster (batch 16, 3x3: 64x64 im2col 117 ms vs Winograd 123 ms;
+     * 8x8 im2col 14 ms vs Winograd 10 ms).
+     */
+    private static final int WINOGRAD_WEIGHT_GRAD_MAX_PIXELS = 16 * 16;
     /** Weight-gradient GEMM depth (output pixels, over several samples) that small maps are batched up to. */
     private static final int WEIGHT_GRAD_COLUMNS = 1024;
 
@@ -424,6 +432,10 @@ public final class Conv {
 
     private static void backwardWeight(Plan p, float[] x, float[] dy, float[] dw) {
         int wLen = p.cout * p.colRows;
+        if (p.winograd() && p.outSp <= WINOGRAD_WEIGHT_GRAD_MAX_PIXELS) {
+            Winograd.backwardWeight(p, x, dy, dw);
+            return;
+        }
         if (p.direct()) {
             Parallel.forRange(p.cout, 1, (s, e) -> {
                 for (int co = s; co < e; co++) directBackwardWeight(p, x, dy, dw, co);
