@@ -18,7 +18,7 @@ import java.util.Arrays;
  *   <li>one input channel per group (depthwise and channel-multiplier convs): a direct loop, because
  *       the GEMM would have K = kernel volume (9 for 3x3), far too thin to pay for packing;</li>
  *   <li>2-d 3x3 stride 1 with at least {@value #WINOGRAD_MIN_CHANNELS} channels per group: Winograd
- *       F(2x2, 3x3) ({@link Winograd}), 2.25x fewer multiplies than im2col; the input gradient of such a
+ *       F(4x4, 3x3) or, on small maps, F(2x2, 3x3) ({@link Winograd}), 4x or 2.25x fewer multiplies than im2col; the input gradient of such a
  *       conv (padding up to 2) is again one, so backward-data and stride-1 transposed forward use it too;
  *       the weight gradient too, on maps up to 16x16 (where it beats im2col's deep GEMM);</li>
  *   <li>otherwise im2col (one sample at a time, so the column buffer stays one sample big:
@@ -349,8 +349,8 @@ public final class Conv {
         }
 
         /**
-         * 2-d 3x3, stride 1, no dilation, with enough channels per group that the 16 small GEMMs of
-         * Winograd F(2x2, 3x3) stay GEMM-bound (below that the transforms dominate; im2col is used).
+         * 2-d 3x3, stride 1, no dilation, with enough channels per group that the 16 or 36 small GEMMs
+         * of Winograd stay GEMM-bound (below that the transforms dominate; im2col is used).
          */
         boolean winograd() {
             return id == 1 && od == 1 && kd == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1

@@ -38,6 +38,9 @@ class ConvTest {
                 new Conv.Geometry(2, 16, 17, 1, new int[] {7, 9}, new int[] {3, 3}, two, two, two),
                 new Conv.Geometry(1, 32, 32, 2, new int[] {6, 5}, new int[] {3, 3}, two, new int[] {2, 0}, two),
                 new Conv.Geometry(3, 16, 16, 1, new int[] {5, 4}, new int[] {3, 3}, two, new int[] {0, 0}, two),
+                new Conv.Geometry(2, 48, 32, 1, new int[] {19, 22}, new int[] {3, 3}, two, two, two),
+                // a map large enough for F(4x4, 3x3), with cropped edge tiles
+                new Conv.Geometry(1, 16, 16, 1, new int[] {46, 45}, new int[] {3, 3}, two, two, two),
                 // 3-d
                 new Conv.Geometry(2, 3, 4, 1, new int[] {5, 6, 4}, new int[] {3, 3, 3}, three, three, three),
                 new Conv.Geometry(1, 4, 4, 2, new int[] {6, 5, 7}, new int[] {2, 3, 2}, new int[] {2, 1, 2}, new int[] {1, 1, 0}, new int[] {1, 1, 2}),
