@@ -1,5 +1,7 @@
 package ai.emu4j.core.kernels;
 
+import java.util.Arrays;
+
 /**
  * Winograd minimal filtering F(m x m, 3x3) for 2-d 3x3 stride-1 undilated convs (Lavin and Gray, 2015).
  * Each m x m output tile comes from a t x t input tile (t = m + 2) with t² multiplies per (Cout, Cin)
@@ -233,79 +235,101 @@ final class Winograd {
 
     /**
      * v[ξ][ci][col + tile] = (Bᵀ d B)[ξ] for the t x t input patch d of each tile (zero outside the image);
-     * ld is the row length of v (all samples of the block). Only the nonzeros of Bᵀ are visited.
+     * ld is the row length of v (all samples of the block). Done a row of tiles at a time in two passes
+     * whose inner loops run over contiguous image columns or tiles, so the JIT can vectorise them:
+     * the vertical pass combines t zero-padded image rows into t rows Bᵀ·rows, the horizontal pass
+     * combines columns m·tile + l of those. Only the nonzeros of Bᵀ are visited.
      */
     private static void transformInput(Conv.Plan p, Transform f, float[] x, int xOff, float[] v, int col, int ld,
                                        int tilesH, int tilesW) {
-        int t = f.t, stride = p.cinG * ld;
-        float[] d = new float[t * t], tmp = new float[t * t];
+        int t = f.t, m = f.m, stride = p.cinG * ld, width = m * tilesW + 2;
+        int lo = Math.min(width, p.pw), hi = Math.min(width, p.pw + p.iw);
+        float[][] rows = new float[t][width], vert = new float[t][width];
         for (int ci = 0; ci < p.cinG; ci++) {
             int base = xOff + ci * p.inSp;
             for (int ty = 0; ty < tilesH; ty++) {
-                int r0 = f.m * ty - p.ph;
-                for (int tx = 0; tx < tilesW; tx++) {
-                    int c0 = f.m * tx - p.pw;
-                    if (r0 >= 0 && r0 + t <= p.ih && c0 >= 0 && c0 + t <= p.iw) {
-                        for (int r = 0; r < t; r++) System.arraycopy(x, base + (r0 + r) * p.iw + c0, d, r * t, t);
-                    } else {
-                        for (int r = 0; r < t; r++) {
-                            int yy = r0 + r;
-                            boolean rowIn = yy >= 0 && yy < p.ih;
-                            for (int c = 0; c < t; c++) {
-                                int xx = c0 + c;
-                                d[r * t + c] = rowIn && xx >= 0 && xx < p.iw ? x[base + yy * p.iw + xx] : 0f;
-                            }
+                int r0 = m * ty - p.ph;
+                for (int k = 0; k < t; k++) {
+                    float[] row = rows[k];
+                    int yy = r0 + k;
+                    if (yy < 0 || yy >= p.ih) {
+                        Arrays.fill(row, 0f);
+                        continue;
+                    }
+                    Arrays.fill(row, 0, lo, 0f);
+                    System.arraycopy(x, base + yy * p.iw + lo - p.pw, row, lo, hi - lo);
+                    Arrays.fill(row, hi, width, 0f);
+                }
+                for (int i = 0; i < t; i++) {
+                    float[] out = vert[i];
+                    int[] nz = f.btCols[i];
+                    float c0 = f.bt[i * t + nz[0]];
+                    float[] in0 = rows[nz[0]];
+                    for (int c = 0; c < width; c++) out[c] = c0 * in0[c];
+                    for (int q = 1; q < nz.length; q++) {
+                        float cq = f.bt[i * t + nz[q]];
+                        float[] in = rows[nz[q]];
+                        for (int c = 0; c < width; c++) out[c] += cq * in[c];
+                    }
+                }
+                int o = ci * ld + col + ty * tilesW;
+                for (int i = 0; i < t; i++) {
+                    float[] in = vert[i];
+                    for (int j = 0; j < t; j++) {
+                        int[] nz = f.btCols[j];
+                        int dst = (i * t + j) * stride + o;
+                        int l0 = nz[0];
+                        float c0 = f.bt[j * t + l0];
+                        for (int tx = 0; tx < tilesW; tx++) v[dst + tx] = c0 * in[m * tx + l0];
+                        for (int q = 1; q < nz.length; q++) {
+                            int l = nz[q];
+                            float cq = f.bt[j * t + l];
+                            for (int tx = 0; tx < tilesW; tx++) v[dst + tx] += cq * in[m * tx + l];
                         }
                     }
-                    for (int i = 0; i < t; i++) {
-                        int[] nz = f.btCols[i];
-                        for (int c = 0; c < t; c++) {
-                            float acc = 0f;
-                            for (int k : nz) acc += f.bt[i * t + k] * d[k * t + c];
-                            tmp[i * t + c] = acc;
-                        }
-                    }
-                    int o = ci * ld + col + ty * tilesW + tx;
-                    for (int i = 0; i < t; i++)
-                        for (int j = 0; j < t; j++) {
-                            float acc = 0f;
-                            for (int k : f.btCols[j]) acc += f.bt[j * t + k] * tmp[i * t + k];
-                            v[(i * t + j) * stride + o] = acc;
-                        }
                 }
             }
         }
     }
 
-    /** y tile = Aᵀ M A; tiles hanging over the bottom/right edge are cropped. */
+    /**
+     * y tile = Aᵀ M A, a row of tiles at a time: the first pass combines the t rows of M (contiguous over
+     * tiles), the second the t columns into an output row that is copied out cropped to the image width.
+     */
     private static void transformOutput(Conv.Plan p, Transform f, float[] mb, int mOff, int ld, float[] y, int yOff,
                                         int tilesH, int tilesW) {
         int t = f.t, m = f.m, stride = p.coutG * ld;
-        float[] mt = new float[t * t], tmp = new float[m * t];
+        float[][] part = new float[m * t][tilesW];
+        float[] row = new float[m * tilesW];
         for (int co = 0; co < p.coutG; co++) {
             int base = yOff + co * p.outSp;
             for (int ty = 0; ty < tilesH; ty++) {
-                for (int tx = 0; tx < tilesW; tx++) {
-                    int o = mOff + co * ld + ty * tilesW + tx;
-                    for (int k = 0; k < t * t; k++) mt[k] = mb[k * stride + o];
-                    for (int i = 0; i < m; i++) {
-                        int[] nz = f.atCols[i];
-                        for (int l = 0; l < t; l++) {
-                            float acc = 0f;
-                            for (int k : nz) acc += f.at[i * t + k] * mt[k * t + l];
-                            tmp[i * t + l] = acc;
+                int src = mOff + co * ld + ty * tilesW;
+                for (int i = 0; i < m; i++) {
+                    int[] nz = f.atCols[i];
+                    for (int l = 0; l < t; l++) {
+                        float[] out = part[i * t + l];
+                        float c0 = f.at[i * t + nz[0]];
+                        int s0 = (nz[0] * t + l) * stride + src;
+                        for (int tx = 0; tx < tilesW; tx++) out[tx] = c0 * mb[s0 + tx];
+                        for (int q = 1; q < nz.length; q++) {
+                            float cq = f.at[i * t + nz[q]];
+                            int sq = (nz[q] * t + l) * stride + src;
+                            for (int tx = 0; tx < tilesW; tx++) out[tx] += cq * mb[sq + tx];
                         }
                     }
-                    int oy = m * ty, ox = m * tx;
-                    int rows = Math.min(m, p.oh - oy), colsOut = Math.min(m, p.ow - ox);
-                    for (int i = 0; i < rows; i++) {
-                        int dst = base + (oy + i) * p.ow + ox;
-                        for (int j = 0; j < colsOut; j++) {
+                }
+                int rows = Math.min(m, p.oh - m * ty);
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < m; j++) {
+                        int[] nz = f.atCols[j];
+                        for (int tx = 0; tx < tilesW; tx++) {
                             float acc = 0f;
-                            for (int l : f.atCols[j]) acc += tmp[i * t + l] * f.at[j * t + l];
-                            y[dst + j] = acc;
+                            for (int l : nz) acc += f.at[j * t + l] * part[i * t + l][tx];
+                            row[m * tx + j] = acc;
                         }
                     }
+                    System.arraycopy(row, 0, y, base + (m * ty + i) * p.ow, p.ow);
                 }
             }
         }
