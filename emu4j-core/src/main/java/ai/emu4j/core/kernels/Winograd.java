@@ -245,6 +245,9 @@ final class Winograd {
         int t = f.t, m = f.m, stride = p.cinG * ld, width = m * tilesW + 2;
         int lo = Math.min(width, p.pw), hi = Math.min(width, p.pw + p.iw);
         float[][] rows = new float[t][width], vert = new float[t][width];
+        // phase[r][q] = vert row[m·q + r]: column m·tile + l of a row is phase[l % m][tile + l / m], so the
+        // horizontal pass reads contiguously instead of with stride m.
+        float[][] phase = new float[m][tilesW + 2];
         for (int ci = 0; ci < p.cinG; ci++) {
             int base = xOff + ci * p.inSp;
             for (int ty = 0; ty < tilesH; ty++) {
@@ -275,16 +278,24 @@ final class Winograd {
                 int o = ci * ld + col + ty * tilesW;
                 for (int i = 0; i < t; i++) {
                     float[] in = vert[i];
+                    for (int r = 0; r < m; r++) {
+                        float[] ph = phase[r];
+                        for (int q = 0, c = r; c < width; q++, c += m) ph[q] = in[c];
+                    }
                     for (int j = 0; j < t; j++) {
                         int[] nz = f.btCols[j];
                         int dst = (i * t + j) * stride + o;
                         int l0 = nz[0];
                         float c0 = f.bt[j * t + l0];
-                        for (int tx = 0; tx < tilesW; tx++) v[dst + tx] = c0 * in[m * tx + l0];
+                        float[] src0 = phase[l0 % m];
+                        int sh0 = l0 / m;
+                        for (int tx = 0; tx < tilesW; tx++) v[dst + tx] = c0 * src0[tx + sh0];
                         for (int q = 1; q < nz.length; q++) {
                             int l = nz[q];
                             float cq = f.bt[j * t + l];
-                            for (int tx = 0; tx < tilesW; tx++) v[dst + tx] += cq * in[m * tx + l];
+                            float[] src = phase[l % m];
+                            int sh = l / m;
+                            for (int tx = 0; tx < tilesW; tx++) v[dst + tx] += cq * src[tx + sh];
                         }
                     }
                 }
@@ -299,7 +310,7 @@ final class Winograd {
     private static void transformOutput(Conv.Plan p, Transform f, float[] mb, int mOff, int ld, float[] y, int yOff,
                                         int tilesH, int tilesW) {
         int t = f.t, m = f.m, stride = p.coutG * ld;
-        float[][] part = new float[m * t][tilesW];
+        float[][] part = new float[m * t][tilesW], phase = new float[m][tilesW];
         float[] row = new float[m * tilesW];
         for (int co = 0; co < p.coutG; co++) {
             int base = yOff + co * p.outSp;
@@ -323,11 +334,16 @@ final class Winograd {
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < m; j++) {
                         int[] nz = f.atCols[j];
-                        for (int tx = 0; tx < tilesW; tx++) {
-                            float acc = 0f;
-                            for (int l : nz) acc += f.at[j * t + l] * part[i * t + l][tx];
-                            row[m * tx + j] = acc;
+                        float[] out = phase[j];
+                        float c0 = f.at[j * t + nz[0]];
+                        float[] in0 = part[i * t + nz[0]];
+                        for (int tx = 0; tx < tilesW; tx++) out[tx] = c0 * in0[tx];
+                        for (int q = 1; q < nz.length; q++) {
+                            float cq = f.at[j * t + nz[q]];
+                            float[] in = part[i * t + nz[q]];
+                            for (int tx = 0; tx < tilesW; tx++) out[tx] += cq * in[tx];
                         }
+                        for (int tx = 0; tx < tilesW; tx++) row[m * tx + j] = out[tx];
                     }
                     System.arraycopy(row, 0, y, base + (m * ty + i) * p.ow, p.ow);
                 }
