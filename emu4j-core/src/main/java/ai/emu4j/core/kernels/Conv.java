@@ -18,11 +18,12 @@ import java.util.Arrays;
  *   <li>one input channel per group (depthwise and channel-multiplier convs): a direct loop, because
  *       the GEMM would have K = kernel volume (9 for 3x3), far too thin to pay for packing;</li>
  *   <li>2-d 3x3 stride 1 with at least {@value #WINOGRAD_MIN_CHANNELS} channels per group: Winograd
- *       F(4x4, 3x3) or, on small maps, F(2x2, 3x3) ({@link Winograd}), 4x or 2.25x fewer multiplies than im2col; the input gradient of such a
- *       conv (padding up to 2) is again one, so backward-data and stride-1 transposed forward use it too;
- *       the weight gradient too, on maps up to 16x16 (where it beats im2col's deep GEMM);</li>
+ *       ({@link Winograd}) F(4x4, 3x3), or F(2x2, 3x3) on small maps: 4x or 2.25x fewer multiplies than
+ *       im2col. The input gradient of such a conv (padding up to 2) is again one, so backward-data and
+ *       stride-1 transposed forward use it too; the weight gradient uses it on maps up to 16x16;</li>
  *   <li>otherwise im2col (one sample at a time, so the column buffer stays one sample big:
- *       Cin/g·kvol × outSpatial floats) + {@link Gemm#sgemm}; backward-data is GEMM + col2im.</li>
+ *       Cin/g·kvol × outSpatial floats; the weight gradient of small maps batches a few samples) +
+ *       {@link Gemm#sgemm}; backward-data is GEMM + col2im.</li>
  * </ul>
  * Samples are spread over the compute pool when there are at least as many as threads (each thread
  * owns its column buffer and its slice of the output; the inner sgemm then runs inline); with fewer
@@ -32,7 +33,7 @@ import java.util.Arrays;
 public final class Conv {
     private Conv() {}
 
-    /** Channels per group from which 3x3 stride-1 convs use Winograd F(2x2, 3x3) instead of im2col. */
+    /** Channels per group (in and out) from which 3x3 stride-1 convs use Winograd instead of im2col. */
     static final int WINOGRAD_MIN_CHANNELS = 16;
     /**
      * Largest output map for which the weight gradient goes through Winograd. Its 16 GEMMs have a
