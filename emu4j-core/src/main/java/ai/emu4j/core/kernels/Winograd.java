@@ -26,7 +26,8 @@ final class Winograd {
     static final class Transform {
         final int m, t;
         final float[] bt, g, at;
-        final int[][] btCols, atCols;
+        /** Per row of Bᵀ / Aᵀ, the columns holding nonzeros; per column of Aᵀ, the rows holding nonzeros. */
+        final int[][] btCols, atCols, atRows;
 
         Transform(int m, float[] bt, float[] g, float[] at) {
             this.m = m;
@@ -36,6 +37,9 @@ final class Winograd {
             this.at = at;
             btCols = nonzeros(bt, t, t);
             atCols = nonzeros(at, m, t);
+            float[] a = new float[t * m];
+            for (int i = 0; i < m; i++) for (int k = 0; k < t; k++) a[k * m + i] = at[i * t + k];
+            atRows = nonzeros(a, t, m);
         }
 
         private static int[][] nonzeros(float[] a, int rows, int cols) {
@@ -357,29 +361,53 @@ final class Winograd {
      */
     private static void transformOutputGrad(Conv.Plan p, Transform f, float[] dy, int yOff, float[] mb, int col, int ld,
                                             int tilesH, int tilesW) {
-        int t = f.t, m = f.m, stride = p.coutG * ld;
-        float[] d = new float[m * m], tmp = new float[t * m];
+        int t = f.t, m = f.m, stride = p.coutG * ld, width = m * tilesW;
+        float[][] rows = new float[m][width], vert = new float[t][width], phase = new float[m][tilesW];
         for (int co = 0; co < p.coutG; co++) {
             int base = yOff + co * p.outSp;
             for (int ty = 0; ty < tilesH; ty++) {
-                for (int tx = 0; tx < tilesW; tx++) {
-                    int oy = m * ty, ox = m * tx;
-                    for (int i = 0; i < m; i++)
-                        for (int j = 0; j < m; j++)
-                            d[i * m + j] = oy + i < p.oh && ox + j < p.ow ? dy[base + (oy + i) * p.ow + ox + j] : 0f;
-                    for (int k = 0; k < t; k++)
-                        for (int j = 0; j < m; j++) {
-                            float acc = 0f;
-                            for (int i = 0; i < m; i++) acc += f.at[i * t + k] * d[i * m + j];
-                            tmp[k * m + j] = acc;
+                for (int i = 0; i < m; i++) {
+                    int oy = m * ty + i;
+                    if (oy < p.oh) {
+                        System.arraycopy(dy, base + oy * p.ow, rows[i], 0, p.ow);
+                        Arrays.fill(rows[i], p.ow, width, 0f);
+                    } else {
+                        Arrays.fill(rows[i], 0f);
+                    }
+                }
+                // vertical: vert[k] = Σ_i Aᵀ[i][k] · row i (A = Aᵀ transposed, so the column of Aᵀ)
+                for (int k = 0; k < t; k++) {
+                    float[] out = vert[k];
+                    int[] nz = f.atRows[k];
+                    float c0 = f.at[nz[0] * t + k];
+                    float[] in0 = rows[nz[0]];
+                    for (int c = 0; c < width; c++) out[c] = c0 * in0[c];
+                    for (int q = 1; q < nz.length; q++) {
+                        float cq = f.at[nz[q] * t + k];
+                        float[] in = rows[nz[q]];
+                        for (int c = 0; c < width; c++) out[c] += cq * in[c];
+                    }
+                }
+                int o = co * ld + col + ty * tilesW;
+                for (int k = 0; k < t; k++) {
+                    float[] in = vert[k];
+                    for (int j = 0; j < m; j++) {
+                        float[] ph = phase[j];
+                        for (int tx = 0; tx < tilesW; tx++) ph[tx] = in[m * tx + j];
+                    }
+                    // horizontal: dM[k][l] = Σ_j vert[k][m·tile + j] · Aᵀ[j][l]
+                    for (int l = 0; l < t; l++) {
+                        int[] nz = f.atRows[l];
+                        int dst = (k * t + l) * stride + o;
+                        float c0 = f.at[nz[0] * t + l];
+                        float[] in0 = phase[nz[0]];
+                        for (int tx = 0; tx < tilesW; tx++) mb[dst + tx] = c0 * in0[tx];
+                        for (int q = 1; q < nz.length; q++) {
+                            float cq = f.at[nz[q] * t + l];
+                            float[] inq = phase[nz[q]];
+                            for (int tx = 0; tx < tilesW; tx++) mb[dst + tx] += cq * inq[tx];
                         }
-                    int o = co * ld + col + ty * tilesW + tx;
-                    for (int k = 0; k < t; k++)
-                        for (int l = 0; l < t; l++) {
-                            float acc = 0f;
-                            for (int j = 0; j < m; j++) acc += tmp[k * m + j] * f.at[j * t + l];
-                            mb[(k * t + l) * stride + o] = acc;
-                        }
+                    }
                 }
             }
         }
