@@ -20,7 +20,7 @@ import java.util.Arrays;
  *   <li>2-d 3x3 stride 1 with at least {@value #WINOGRAD_MIN_CHANNELS} channels per group: Winograd
  *       ({@link Winograd}) F(4x4, 3x3), or F(2x2, 3x3) on small maps: 4x or 2.25x fewer multiplies than
  *       im2col. The input gradient of such a conv (padding up to 2) is again one, so backward-data and
- *       stride-1 transposed forward use it too; the weight gradient uses it on maps up to 16x16;</li>
+ *       stride-1 transposed forward use it too, and so does the weight gradient;</li>
  *   <li>otherwise im2col (one sample at a time, so the column buffer stays one sample big:
  *       Cin/g·kvol × outSpatial floats; the weight gradient of small maps batches a few samples) +
  *       {@link Gemm#sgemm}; backward-data is GEMM + col2im.</li>
@@ -35,13 +35,6 @@ public final class Conv {
 
     /** Channels per group (in and out) from which 3x3 stride-1 convs use Winograd instead of im2col. */
     static final int WINOGRAD_MIN_CHANNELS = 16;
-    /**
-     * Largest output map for which the weight gradient goes through Winograd. Its 16 GEMMs have a
-     * Cout/g × Cin/g result and depth = tiles, so they are packing-bound on big maps, where im2col's
-     * single deep GEMM measured as fast or faster (batch 16, 3x3: 64x64 im2col 117 ms vs Winograd 123 ms;
-     * 8x8 im2col 14 ms vs Winograd 10 ms).
-     */
-    private static final int WINOGRAD_WEIGHT_GRAD_MAX_PIXELS = 16 * 16;
     /** Weight-gradient GEMM depth (output pixels, over several samples) that small maps are batched up to. */
     private static final int WEIGHT_GRAD_COLUMNS = 1024;
 
@@ -433,7 +426,7 @@ public final class Conv {
 
     private static void backwardWeight(Plan p, float[] x, float[] dy, float[] dw) {
         int wLen = p.cout * p.colRows;
-        if (p.winograd() && p.outSp <= WINOGRAD_WEIGHT_GRAD_MAX_PIXELS) {
+        if (p.winograd()) {
             Winograd.backwardWeight(p, x, dy, dw);
             return;
         }
