@@ -125,14 +125,12 @@ final class Winograd {
             for (int b = b0; b < b1; b++) {
                 int n0 = b * samples, count = Math.min(samples, p.batch - n0), ld = count * tiles;
                 for (int g = 0; g < p.groups; g++) {
-                    for (int s = 0; s < count; s++)
-                        transformInput(p, f, x, ((n0 + s) * p.cin + g * p.cinG) * p.inSp, buf, s * tiles, ld, tilesH, tilesW);
+                    transformInput(p, f, x, n0, count, g, buf, ld, tilesH, tilesW);
                     for (int xi = 0; xi < tt; xi++) {
                         Gemm.sgemm(false, false, p.coutG, ld, p.cinG, 1f, u, (xi * p.cout + g * p.coutG) * p.cinG, p.cinG,
                                 buf, xi * p.cinG * ld, ld, 0f, buf, vLen + xi * p.coutG * ld, ld);
                     }
-                    for (int s = 0; s < count; s++)
-                        transformOutput(p, f, buf, vLen + s * tiles, ld, y, ((n0 + s) * p.cout + g * p.coutG) * p.outSp, tilesH, tilesW);
+                    transformOutput(p, f, buf, vLen, ld, y, n0, count, g, tilesH, tilesW);
                 }
             }
         };
@@ -173,8 +171,8 @@ final class Winograd {
                     int n0 = b * samples, count = Math.min(samples, p.batch - n0), ld = count * tiles;
                     float beta = b == b0 ? 0f : 1f;
                     for (int g = 0; g < p.groups; g++) {
+                        transformInput(p, f, x, n0, count, g, buf, ld, tilesH, tilesW);
                         for (int s = 0; s < count; s++) {
-                            transformInput(p, f, x, ((n0 + s) * p.cin + g * p.cinG) * p.inSp, buf, s * tiles, ld, tilesH, tilesW);
                             transformOutputGrad(p, f, dy, ((n0 + s) * p.cout + g * p.coutG) * p.outSp, buf, vLen + s * tiles, ld, tilesH, tilesW);
                         }
                         for (int xi = 0; xi < tt; xi++) {
@@ -244,69 +242,67 @@ final class Winograd {
     }
 
     /**
-     * v[ξ][ci][col + tile] = (Bᵀ d B)[ξ] for the t x t input patch d of each tile (zero outside the image);
-     * ld is the row length of v (all samples of the block). Done a row of tiles at a time in two passes
-     * whose inner loops run over contiguous image columns or tiles, so the JIT can vectorise them:
-     * the vertical pass combines t zero-padded image rows into t rows Bᵀ·rows, the horizontal pass
-     * combines columns m·tile + l of those. Only the nonzeros of Bᵀ are visited.
+     * v[ξ][ci][s·tiles + tile] = (Bᵀ d B)[ξ] for the t x t input patch d of each tile of samples
+     * n0 .. n0+count (zero outside the image); ld = count·tiles is the row length of v. Two passes per
+     * channel: the vertical one combines t zero-padded image rows into the t rows of Bᵀ·d for a row of
+     * tiles and files column m·tile + l of row i under cols[i·t + l] (tile order, all samples); the
+     * horizontal one then combines those in loops over all ld tiles of the block, long enough for the
+     * JIT to vectorise. Only the nonzeros of Bᵀ are visited.
      */
-    private static void transformInput(Conv.Plan p, Transform f, float[] x, int xOff, float[] v, int col, int ld,
+    private static void transformInput(Conv.Plan p, Transform f, float[] x, int n0, int count, int g, float[] v, int ld,
                                        int tilesH, int tilesW) {
-        int t = f.t, m = f.m, stride = p.cinG * ld, width = m * tilesW + 2;
+        int t = f.t, m = f.m, stride = p.cinG * ld, width = m * tilesW + 2, tiles = tilesH * tilesW;
         int lo = Math.min(width, p.pw), hi = Math.min(width, p.pw + p.iw);
-        float[][] rows = new float[t][width], vert = new float[t][width];
-        // phase[r][q] = vert row[m·q + r]: column m·tile + l of a row is phase[l % m][tile + l / m], so the
-        // horizontal pass reads contiguously instead of with stride m.
-        float[][] phase = new float[m][tilesW + 2];
+        float[][] rows = new float[t][width], vert = new float[t][width], cols = new float[t * t][ld];
         for (int ci = 0; ci < p.cinG; ci++) {
-            int base = xOff + ci * p.inSp;
-            for (int ty = 0; ty < tilesH; ty++) {
-                int r0 = m * ty - p.ph;
-                for (int k = 0; k < t; k++) {
-                    float[] row = rows[k];
-                    int yy = r0 + k;
-                    if (yy < 0 || yy >= p.ih) {
-                        Arrays.fill(row, 0f);
-                        continue;
-                    }
-                    Arrays.fill(row, 0, lo, 0f);
-                    System.arraycopy(x, base + yy * p.iw + lo - p.pw, row, lo, hi - lo);
-                    Arrays.fill(row, hi, width, 0f);
-                }
-                for (int i = 0; i < t; i++) {
-                    float[] out = vert[i];
-                    int[] nz = f.btCols[i];
-                    float c0 = f.bt[i * t + nz[0]];
-                    float[] in0 = rows[nz[0]];
-                    for (int c = 0; c < width; c++) out[c] = c0 * in0[c];
-                    for (int q = 1; q < nz.length; q++) {
-                        float cq = f.bt[i * t + nz[q]];
-                        float[] in = rows[nz[q]];
-                        for (int c = 0; c < width; c++) out[c] += cq * in[c];
-                    }
-                }
-                int o = ci * ld + col + ty * tilesW;
-                for (int i = 0; i < t; i++) {
-                    float[] in = vert[i];
-                    for (int r = 0; r < m; r++) {
-                        float[] ph = phase[r];
-                        for (int q = 0, c = r; c < width; q++, c += m) ph[q] = in[c];
-                    }
-                    for (int j = 0; j < t; j++) {
-                        int[] nz = f.btCols[j];
-                        int dst = (i * t + j) * stride + o;
-                        int l0 = nz[0];
-                        float c0 = f.bt[j * t + l0];
-                        float[] src0 = phase[l0 % m];
-                        int sh0 = l0 / m;
-                        for (int tx = 0; tx < tilesW; tx++) v[dst + tx] = c0 * src0[tx + sh0];
-                        for (int q = 1; q < nz.length; q++) {
-                            int l = nz[q];
-                            float cq = f.bt[j * t + l];
-                            float[] src = phase[l % m];
-                            int sh = l / m;
-                            for (int tx = 0; tx < tilesW; tx++) v[dst + tx] += cq * src[tx + sh];
+            for (int s = 0; s < count; s++) {
+                int base = ((n0 + s) * p.cin + g * p.cinG + ci) * p.inSp;
+                for (int ty = 0; ty < tilesH; ty++) {
+                    int r0 = m * ty - p.ph;
+                    for (int k = 0; k < t; k++) {
+                        float[] row = rows[k];
+                        int yy = r0 + k;
+                        if (yy < 0 || yy >= p.ih) {
+                            Arrays.fill(row, 0f);
+                            continue;
                         }
+                        Arrays.fill(row, 0, lo, 0f);
+                        System.arraycopy(x, base + yy * p.iw + lo - p.pw, row, lo, hi - lo);
+                        Arrays.fill(row, hi, width, 0f);
+                    }
+                    for (int i = 0; i < t; i++) {
+                        float[] out = vert[i];
+                        int[] nz = f.btCols[i];
+                        float c0 = f.bt[i * t + nz[0]];
+                        float[] in0 = rows[nz[0]];
+                        for (int c = 0; c < width; c++) out[c] = c0 * in0[c];
+                        for (int q = 1; q < nz.length; q++) {
+                            float cq = f.bt[i * t + nz[q]];
+                            float[] in = rows[nz[q]];
+                            for (int c = 0; c < width; c++) out[c] += cq * in[c];
+                        }
+                    }
+                    int u0 = s * tiles + ty * tilesW;
+                    for (int i = 0; i < t; i++) {
+                        float[] in = vert[i];
+                        for (int l = 0; l < t; l++) {
+                            float[] dst = cols[i * t + l];
+                            for (int tx = 0; tx < tilesW; tx++) dst[u0 + tx] = in[m * tx + l];
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < t; j++) {
+                    int[] nz = f.btCols[j];
+                    int dst = (i * t + j) * stride + ci * ld;
+                    float c0 = f.bt[j * t + nz[0]];
+                    float[] in0 = cols[i * t + nz[0]];
+                    for (int u = 0; u < ld; u++) v[dst + u] = c0 * in0[u];
+                    for (int q = 1; q < nz.length; q++) {
+                        float cq = f.bt[j * t + nz[q]];
+                        float[] in = cols[i * t + nz[q]];
+                        for (int u = 0; u < ld; u++) v[dst + u] += cq * in[u];
                     }
                 }
             }
@@ -314,48 +310,49 @@ final class Winograd {
     }
 
     /**
-     * y tile = Aᵀ M A, a row of tiles at a time: the first pass combines the t rows of M (contiguous over
-     * tiles), the second the t columns into an output row that is copied out cropped to the image width.
+     * y tiles of samples n0 .. n0+count = Aᵀ M A, per output channel over all ld tiles of the block at
+     * once: the first pass combines the t rows of M, the second the t columns, both in loops over the
+     * block's tiles; the m x m results are then scattered into the image, cropped at its edges.
      */
-    private static void transformOutput(Conv.Plan p, Transform f, float[] mb, int mOff, int ld, float[] y, int yOff,
-                                        int tilesH, int tilesW) {
-        int t = f.t, m = f.m, stride = p.coutG * ld;
-        float[][] part = new float[m * t][tilesW], phase = new float[m][tilesW];
-        float[] row = new float[m * tilesW];
+    private static void transformOutput(Conv.Plan p, Transform f, float[] mb, int mOff, int ld, float[] y,
+                                        int n0, int count, int g, int tilesH, int tilesW) {
+        int t = f.t, m = f.m, stride = p.coutG * ld, tiles = tilesH * tilesW;
+        float[][] part = new float[t][ld];
+        float[] out = new float[ld];
         for (int co = 0; co < p.coutG; co++) {
-            int base = yOff + co * p.outSp;
-            for (int ty = 0; ty < tilesH; ty++) {
-                int src = mOff + co * ld + ty * tilesW;
-                for (int i = 0; i < m; i++) {
-                    int[] nz = f.atCols[i];
-                    for (int l = 0; l < t; l++) {
-                        float[] out = part[i * t + l];
-                        float c0 = f.at[i * t + nz[0]];
-                        int s0 = (nz[0] * t + l) * stride + src;
-                        for (int tx = 0; tx < tilesW; tx++) out[tx] = c0 * mb[s0 + tx];
-                        for (int q = 1; q < nz.length; q++) {
-                            float cq = f.at[i * t + nz[q]];
-                            int sq = (nz[q] * t + l) * stride + src;
-                            for (int tx = 0; tx < tilesW; tx++) out[tx] += cq * mb[sq + tx];
-                        }
+            int src = mOff + co * ld;
+            for (int i = 0; i < m; i++) {
+                int[] nzi = f.atCols[i];
+                for (int l = 0; l < t; l++) {
+                    float[] pl = part[l];
+                    float c0 = f.at[i * t + nzi[0]];
+                    int s0 = (nzi[0] * t + l) * stride + src;
+                    for (int u = 0; u < ld; u++) pl[u] = c0 * mb[s0 + u];
+                    for (int q = 1; q < nzi.length; q++) {
+                        float cq = f.at[i * t + nzi[q]];
+                        int sq = (nzi[q] * t + l) * stride + src;
+                        for (int u = 0; u < ld; u++) pl[u] += cq * mb[sq + u];
                     }
                 }
-                int rows = Math.min(m, p.oh - m * ty);
-                for (int i = 0; i < rows; i++) {
-                    for (int j = 0; j < m; j++) {
-                        int[] nz = f.atCols[j];
-                        float[] out = phase[j];
-                        float c0 = f.at[j * t + nz[0]];
-                        float[] in0 = part[i * t + nz[0]];
-                        for (int tx = 0; tx < tilesW; tx++) out[tx] = c0 * in0[tx];
-                        for (int q = 1; q < nz.length; q++) {
-                            float cq = f.at[j * t + nz[q]];
-                            float[] in = part[i * t + nz[q]];
-                            for (int tx = 0; tx < tilesW; tx++) out[tx] += cq * in[tx];
-                        }
-                        for (int tx = 0; tx < tilesW; tx++) row[m * tx + j] = out[tx];
+                for (int j = 0; j < m; j++) {
+                    int[] nz = f.atCols[j];
+                    float c0 = f.at[j * t + nz[0]];
+                    float[] in0 = part[nz[0]];
+                    for (int u = 0; u < ld; u++) out[u] = c0 * in0[u];
+                    for (int q = 1; q < nz.length; q++) {
+                        float cq = f.at[j * t + nz[q]];
+                        float[] in = part[nz[q]];
+                        for (int u = 0; u < ld; u++) out[u] += cq * in[u];
                     }
-                    System.arraycopy(row, 0, y, base + (m * ty + i) * p.ow, p.ow);
+                    for (int s = 0; s < count; s++) {
+                        int yBase = ((n0 + s) * p.cout + g * p.coutG + co) * p.outSp;
+                        for (int ty = 0; ty < tilesH; ty++) {
+                            int oy = m * ty + i;
+                            if (oy >= p.oh) break;
+                            int row = yBase + oy * p.ow, u0 = s * tiles + ty * tilesW;
+                            for (int tx = 0, ox = j; tx < tilesW && ox < p.ow; tx++, ox += m) y[row + ox] = out[u0 + tx];
+                        }
+                    }
                 }
             }
         }
