@@ -172,9 +172,7 @@ final class Winograd {
                     float beta = b == b0 ? 0f : 1f;
                     for (int g = 0; g < p.groups; g++) {
                         transformInput(p, f, x, n0, count, g, buf, ld, tilesH, tilesW);
-                        for (int s = 0; s < count; s++) {
-                            transformOutputGrad(p, f, dy, ((n0 + s) * p.cout + g * p.coutG) * p.outSp, buf, vLen + s * tiles, ld, tilesH, tilesW);
-                        }
+                        transformOutputGrad(p, f, dy, n0, count, g, buf, vLen, ld, tilesH, tilesW);
                         for (int xi = 0; xi < tt; xi++) {
                             Gemm.sgemm(false, true, p.coutG, p.cinG, ld, 1f, buf, vLen + xi * p.coutG * ld, ld,
                                     buf, xi * p.cinG * ld, ld, beta, du, (xi * p.cout + g * p.coutG) * p.cinG, p.cinG);
@@ -359,57 +357,64 @@ final class Winograd {
     }
 
     /**
-     * mb[ξ][co][col + tile] = (A d Aᵀ)[ξ] for each m x m output-gradient tile d (zero past the bottom/right
-     * edge): the adjoint of {@link #transformOutput}.
+     * mb[ξ][co][s·tiles + tile] = (A d Aᵀ)[ξ] for each m x m output-gradient tile d of samples
+     * n0 .. n0+count (zero past the bottom/right edge): the adjoint of {@link #transformOutput}. Same
+     * two-pass scheme as {@link #transformInput}: per row of tiles the vertical pass, filed by tile,
+     * then the horizontal pass over all ld tiles of the block.
      */
-    private static void transformOutputGrad(Conv.Plan p, Transform f, float[] dy, int yOff, float[] mb, int col, int ld,
-                                            int tilesH, int tilesW) {
-        int t = f.t, m = f.m, stride = p.coutG * ld, width = m * tilesW;
-        float[][] rows = new float[m][width], vert = new float[t][width], phase = new float[m][tilesW];
+    private static void transformOutputGrad(Conv.Plan p, Transform f, float[] dy, int n0, int count, int g, float[] mb,
+                                            int mOff, int ld, int tilesH, int tilesW) {
+        int t = f.t, m = f.m, stride = p.coutG * ld, width = m * tilesW, tiles = tilesH * tilesW;
+        float[][] rows = new float[m][width], vert = new float[t][width], cols = new float[t * m][ld];
         for (int co = 0; co < p.coutG; co++) {
-            int base = yOff + co * p.outSp;
-            for (int ty = 0; ty < tilesH; ty++) {
-                for (int i = 0; i < m; i++) {
-                    int oy = m * ty + i;
-                    if (oy < p.oh) {
-                        System.arraycopy(dy, base + oy * p.ow, rows[i], 0, p.ow);
-                        Arrays.fill(rows[i], p.ow, width, 0f);
-                    } else {
-                        Arrays.fill(rows[i], 0f);
-                    }
-                }
-                // vertical: vert[k] = Σ_i Aᵀ[i][k] · row i (A = Aᵀ transposed, so the column of Aᵀ)
-                for (int k = 0; k < t; k++) {
-                    float[] out = vert[k];
-                    int[] nz = f.atRows[k];
-                    float c0 = f.at[nz[0] * t + k];
-                    float[] in0 = rows[nz[0]];
-                    for (int c = 0; c < width; c++) out[c] = c0 * in0[c];
-                    for (int q = 1; q < nz.length; q++) {
-                        float cq = f.at[nz[q] * t + k];
-                        float[] in = rows[nz[q]];
-                        for (int c = 0; c < width; c++) out[c] += cq * in[c];
-                    }
-                }
-                int o = co * ld + col + ty * tilesW;
-                for (int k = 0; k < t; k++) {
-                    float[] in = vert[k];
-                    for (int j = 0; j < m; j++) {
-                        float[] ph = phase[j];
-                        for (int tx = 0; tx < tilesW; tx++) ph[tx] = in[m * tx + j];
-                    }
-                    // horizontal: dM[k][l] = Σ_j vert[k][m·tile + j] · Aᵀ[j][l]
-                    for (int l = 0; l < t; l++) {
-                        int[] nz = f.atRows[l];
-                        int dst = (k * t + l) * stride + o;
-                        float c0 = f.at[nz[0] * t + l];
-                        float[] in0 = phase[nz[0]];
-                        for (int tx = 0; tx < tilesW; tx++) mb[dst + tx] = c0 * in0[tx];
-                        for (int q = 1; q < nz.length; q++) {
-                            float cq = f.at[nz[q] * t + l];
-                            float[] inq = phase[nz[q]];
-                            for (int tx = 0; tx < tilesW; tx++) mb[dst + tx] += cq * inq[tx];
+            for (int s = 0; s < count; s++) {
+                int base = ((n0 + s) * p.cout + g * p.coutG + co) * p.outSp;
+                for (int ty = 0; ty < tilesH; ty++) {
+                    for (int i = 0; i < m; i++) {
+                        int oy = m * ty + i;
+                        if (oy < p.oh) {
+                            System.arraycopy(dy, base + oy * p.ow, rows[i], 0, p.ow);
+                            Arrays.fill(rows[i], p.ow, width, 0f);
+                        } else {
+                            Arrays.fill(rows[i], 0f);
                         }
+                    }
+                    // vertical: vert[k] = Σ_i Aᵀ[i][k] · row i
+                    for (int k = 0; k < t; k++) {
+                        float[] out = vert[k];
+                        int[] nz = f.atRows[k];
+                        float c0 = f.at[nz[0] * t + k];
+                        float[] in0 = rows[nz[0]];
+                        for (int c = 0; c < width; c++) out[c] = c0 * in0[c];
+                        for (int q = 1; q < nz.length; q++) {
+                            float cq = f.at[nz[q] * t + k];
+                            float[] in = rows[nz[q]];
+                            for (int c = 0; c < width; c++) out[c] += cq * in[c];
+                        }
+                    }
+                    int u0 = s * tiles + ty * tilesW;
+                    for (int k = 0; k < t; k++) {
+                        float[] in = vert[k];
+                        for (int j = 0; j < m; j++) {
+                            float[] dst = cols[k * m + j];
+                            for (int tx = 0; tx < tilesW; tx++) dst[u0 + tx] = in[m * tx + j];
+                        }
+                    }
+                }
+            }
+            // horizontal: dM[k][l] = Σ_j vert[k][m·tile + j] · Aᵀ[j][l]
+            int o = mOff + co * ld;
+            for (int k = 0; k < t; k++) {
+                for (int l = 0; l < t; l++) {
+                    int[] nz = f.atRows[l];
+                    int dst = (k * t + l) * stride + o;
+                    float c0 = f.at[nz[0] * t + l];
+                    float[] in0 = cols[k * m + nz[0]];
+                    for (int u = 0; u < ld; u++) mb[dst + u] = c0 * in0[u];
+                    for (int q = 1; q < nz.length; q++) {
+                        float cq = f.at[nz[q] * t + l];
+                        float[] in = cols[k * m + nz[q]];
+                        for (int u = 0; u < ld; u++) mb[dst + u] += cq * in[u];
                     }
                 }
             }
