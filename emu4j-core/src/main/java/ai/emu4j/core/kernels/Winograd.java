@@ -92,9 +92,10 @@ final class Winograd {
     /**
      * y = conv(x, w) for a plan with {@link Conv.Plan#winograd()} true; overwrites y (no bias). F(4,3)
      * unless that leaves the GEMMs too narrow (small maps), then F(2,3).
-     * Small maps put several samples side by side in the tile dimension (an 8x8 map has only 4 tiles),
-     * so every GEMM has about {@value #TARGET_COLUMNS} columns; blocks of samples are spread over the
-     * pool when there are at least as many blocks as threads, otherwise sgemm parallelises internally.
+     * Small maps put several samples side by side in the tile dimension (an 8x8 map has only 4 F(4,3)
+     * tiles), so GEMMs get up to {@value #TARGET_COLUMNS} columns, as far as the samples per thread allow;
+     * blocks of samples are spread over the pool when there are at least as many blocks as threads,
+     * otherwise sgemm parallelises internally.
      */
     static void forward(Conv.Plan p, float[] x, float[] w, float[] y) {
         forward(p, columns(p, F4) >= MIN_F4_COLUMNS ? F4 : F2, x, w, y);
