@@ -17,8 +17,13 @@ import java.util.Arrays;
  *       (sample, group) with no copy;</li>
  *   <li>one input channel per group (depthwise and channel-multiplier convs): a direct loop, because
  *       the GEMM would have K = kernel volume (9 for 3x3), far too thin to pay for packing;</li>
+ *   <li>2-d 3x3 stride 1 with at least {@value #WINOGRAD_MIN_CHANNELS} channels per group: Winograd
+ *       ({@link Winograd}) F(4x4, 3x3), or F(2x2, 3x3) on small maps: 4x or 2.25x fewer multiplies than
+ *       im2col. The input gradient of such a conv (padding up to 2) is again one, so backward-data and
+ *       stride-1 transposed forward use it too, and so does the weight gradient;</li>
  *   <li>otherwise im2col (one sample at a time, so the column buffer stays one sample big:
- *       Cin/g·kvol × outSpatial floats) + {@link Gemm#sgemm}; backward-data is GEMM + col2im.</li>
+ *       Cin/g·kvol × outSpatial floats; the weight gradient of small maps batches a few samples) +
+ *       {@link Gemm#sgemm}; backward-data is GEMM + col2im.</li>
  * </ul>
  * Samples are spread over the compute pool when there are at least as many as threads (each thread
  * owns its column buffer and its slice of the output; the inner sgemm then runs inline); with fewer
@@ -27,6 +32,11 @@ import java.util.Arrays;
  */
 public final class Conv {
     private Conv() {}
+
+    /** Channels per group (in and out) from which 3x3 stride-1 convs use Winograd instead of im2col. */
+    static final int WINOGRAD_MIN_CHANNELS = 16;
+    /** Weight-gradient GEMM depth (output pixels, over several samples) that small maps are batched up to. */
+    private static final int WEIGHT_GRAD_COLUMNS = 1024;
 
     /**
      * Shape of a convolution. Arrays have one entry per spatial dim (1 to 3) and are copied.
@@ -332,6 +342,21 @@ public final class Conv {
             return cinG == 1 && kvol > 1;
         }
 
+        /**
+         * 2-d 3x3, stride 1, no dilation, with enough channels per group that the 16 or 36 small GEMMs
+         * of Winograd stay GEMM-bound (below that the transforms dominate; im2col is used).
+         */
+        boolean winograd() {
+            return id == 1 && od == 1 && kd == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1
+                    && cinG >= WINOGRAD_MIN_CHANNELS && coutG >= WINOGRAD_MIN_CHANNELS;
+        }
+
+        /** The stride-1 conv whose forward is this conv's input gradient: dy padded by k-1-pad, flipped weights. */
+        Plan gradientAsConv() {
+            return new Plan(batch, cout, cin, groups, new int[] {oh, ow}, new int[] {ih, iw}, new int[] {kh, kw},
+                    new int[] {1, 1}, new int[] {kh - 1 - ph, kw - 1 - pw}, new int[] {1, 1});
+        }
+
         /** Valid output index range [lo, hi) along one dim for tap offset off = k*dil - pad. */
         static int lo(int off, int s, int outN) {
             return off >= 0 ? 0 : Math.min(outN, (-off + s - 1) / s);
@@ -344,6 +369,10 @@ public final class Conv {
     }
 
     private static void forward(Plan p, float[] x, float[] w, float[] y) {
+        if (p.winograd()) {
+            Winograd.forward(p, x, w, y);
+            return;
+        }
         if (p.direct()) {
             Parallel.forRange(p.batch * p.cout, 1, (s, e) -> {
                 for (int u = s; u < e; u++) directForward(p, x, w, y, u / p.cout, u % p.cout);
@@ -358,7 +387,7 @@ public final class Conv {
                 if (p.pointwise()) {
                     Gemm.sgemm(false, false, p.coutG, p.outSp, p.cinG, 1f, w, wOff, p.cinG, x, xOff, p.inSp, 0f, y, yOff, p.outSp);
                 } else {
-                    im2col(p, x, xOff, col);
+                    im2col(p, x, xOff, col, 0, p.outSp);
                     Gemm.sgemm(false, false, p.coutG, p.outSp, p.colRows, 1f, w, wOff, p.colRows, col, 0, p.outSp, 0f, y, yOff, p.outSp);
                 }
             }
@@ -366,6 +395,14 @@ public final class Conv {
     }
 
     private static void backwardData(Plan p, float[] dy, float[] w, float[] dx) {
+        if (p.winograd() && p.ph <= 2 && p.pw <= 2) {
+            // A stride-1 conv's input gradient is itself a stride-1 3x3 conv (of dy, with the weight flipped
+            // and its channel axes swapped), so it takes the Winograd path too: one weight copy instead
+            // of GEMM + col2im's nine scatter-add passes over dx.
+            Plan q = p.gradientAsConv();
+            Winograd.forward(q, dy, flipTransposed(p, w), dx);
+            return;
+        }
         if (p.direct()) {
             Parallel.forRange(p.batch * p.groups, 1, (s, e) -> {
                 for (int u = s; u < e; u++) directBackwardData(p, dy, w, dx, u / p.groups, u % p.groups);
@@ -389,6 +426,10 @@ public final class Conv {
 
     private static void backwardWeight(Plan p, float[] x, float[] dy, float[] dw) {
         int wLen = p.cout * p.colRows;
+        if (p.winograd()) {
+            Winograd.backwardWeight(p, x, dy, dw);
+            return;
+        }
         if (p.direct()) {
             Parallel.forRange(p.cout, 1, (s, e) -> {
                 for (int co = s; co < e; co++) directBackwardWeight(p, x, dy, dw, co);
@@ -396,29 +437,44 @@ public final class Conv {
             return;
         }
         // Each chunk of samples sums into its own partial weight gradient (beta = 1 after its first
-        // sample); the partials are added at the end. Costs one weight-sized buffer per extra thread.
+        // block); the partials are added at the end. Costs one weight-sized buffer per extra thread.
+        // Small maps put several samples side by side in the GEMM's K dimension (their columns and a
+        // copy of their dy rows), so C is read and written once per block rather than once per sample.
         int chunks = Math.min(p.batch, Parallel.threads());
         float[][] partial = new float[chunks][];
         partial[0] = dw;
         boolean pw = p.pointwise();
+        int samples = pw ? 1 : Math.max(1, Math.min((p.batch + chunks - 1) / chunks,
+                (WEIGHT_GRAD_COLUMNS + p.outSp - 1) / p.outSp));
         Parallel.forRange(chunks, 1, (cs, ce) -> {
             for (int c = cs; c < ce; c++) {
                 float[] acc = c == 0 ? dw : new float[wLen];
                 partial[c] = acc;
-                float[] col = pw ? null : new float[p.colRows * p.outSp];
+                float[] col = pw ? null : new float[p.colRows * samples * p.outSp];
+                float[] dyBlock = samples > 1 ? new float[p.coutG * samples * p.outSp] : null;
                 int n0 = (int) ((long) p.batch * c / chunks), n1 = (int) ((long) p.batch * (c + 1) / chunks);
-                for (int n = n0; n < n1; n++) {
+                for (int n = n0; n < n1; n += samples) {
                     float beta = n == n0 ? 0f : 1f;
+                    int count = Math.min(samples, n1 - n), ld = count * p.outSp;
                     for (int g = 0; g < p.groups; g++) {
-                        int xOff = (n * p.cin + g * p.cinG) * p.inSp;
                         int yOff = (n * p.cout + g * p.coutG) * p.outSp;
                         int wOff = g * p.coutG * p.colRows;
                         if (pw) {
+                            int xOff = (n * p.cin + g * p.cinG) * p.inSp;
                             Gemm.sgemm(false, true, p.coutG, p.cinG, p.outSp, 1f, dy, yOff, p.outSp, x, xOff, p.inSp, beta, acc, wOff, p.cinG);
-                        } else {
-                            im2col(p, x, xOff, col);
-                            Gemm.sgemm(false, true, p.coutG, p.colRows, p.outSp, 1f, dy, yOff, p.outSp, col, 0, p.outSp, beta, acc, wOff, p.colRows);
+                            continue;
                         }
+                        for (int s = 0; s < count; s++) im2col(p, x, ((n + s) * p.cin + g * p.cinG) * p.inSp, col, s * p.outSp, ld);
+                        float[] a = dy;
+                        int aOff = yOff;
+                        if (count > 1) {
+                            for (int s = 0; s < count; s++)
+                                for (int co = 0; co < p.coutG; co++)
+                                    System.arraycopy(dy, ((n + s) * p.cout + g * p.coutG + co) * p.outSp, dyBlock, co * ld + s * p.outSp, p.outSp);
+                            a = dyBlock;
+                            aOff = 0;
+                        }
+                        Gemm.sgemm(false, true, p.coutG, p.colRows, ld, 1f, a, aOff, ld, col, 0, ld, beta, acc, wOff, p.colRows);
                     }
                 }
             }
@@ -427,6 +483,20 @@ public final class Conv {
             float[] part = partial[c];
             for (int i = 0; i < wLen; i++) dw[i] += part[i];
         }
+    }
+
+    /** w'(Cin, Cout/g, kh, kw)[g·cinG + ci, co] = w(Cout, Cin/g, kh, kw)[g·coutG + co, ci] rotated by 180 degrees. */
+    private static float[] flipTransposed(Plan p, float[] w) {
+        float[] r = new float[p.cout * p.colRows];
+        int kv = p.kvol;
+        for (int g = 0; g < p.groups; g++)
+            for (int co = 0; co < p.coutG; co++)
+                for (int ci = 0; ci < p.cinG; ci++) {
+                    int src = ((g * p.coutG + co) * p.cinG + ci) * kv;
+                    int dst = ((g * p.cinG + ci) * p.coutG + co) * kv;
+                    for (int t = 0; t < kv; t++) r[dst + t] = w[src + kv - 1 - t];
+                }
+        return r;
     }
 
     @FunctionalInterface
@@ -451,10 +521,10 @@ public final class Conv {
     }
 
     /**
-     * col (Cin/g·kvol, outSp) = patches of the group's input channels starting at x[xOff]; zero where the
-     * tap falls into padding. Stride-1 rows are System.arraycopy runs.
+     * col (Cin/g·kvol rows of length ld, this sample's outSp columns from colOff) = patches of the
+     * group's input channels starting at x[xOff]; zero where the tap falls into padding. Stride-1 rows are System.arraycopy runs.
      */
-    static void im2col(Plan p, float[] x, int xOff, float[] col) {
+    static void im2col(Plan p, float[] x, int xOff, float[] col, int colOff, int ld) {
         int row = 0;
         for (int c = 0; c < p.cinG; c++) {
             int cBase = xOff + c * p.inSp;
@@ -465,7 +535,7 @@ public final class Conv {
                     for (int e = 0; e < p.kw; e++, row++) {
                         int offW = e * p.dw - p.pw;
                         int wLo = Plan.lo(offW, p.sw, p.ow), wHi = Math.max(wLo, Plan.hi(offW, p.sw, p.iw, p.ow));
-                        int dst = row * p.outSp;
+                        int dst = colOff + row * ld;
                         for (int z = 0; z < p.od; z++) {
                             int zi = z * p.sd + offD;
                             for (int y = 0; y < p.oh; y++, dst += p.ow) {

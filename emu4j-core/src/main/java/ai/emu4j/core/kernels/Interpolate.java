@@ -1,5 +1,7 @@
 package ai.emu4j.core.kernels;
 
+import java.util.Arrays;
+
 /**
  * Resampling of independent planes (a tensor (N, C, *size) viewed as N·C planes), matching
  * torch.nn.functional.interpolate in PyTorch 1.13 on CPU: 'nearest' (the legacy floor rule, 1-3
@@ -54,7 +56,7 @@ public final class Interpolate {
         Parallel.forRange(planes, minPlanes(n.outSp), (s, e) -> {
             for (int pl = s; pl < e; pl++) {
                 int xb = pl * n.inSp, o = pl * n.outSp;
-                java.util.Arrays.fill(dx, xb, xb + n.inSp, 0f);
+                Arrays.fill(dx, xb, xb + n.inSp, 0f);
                 for (int z = 0; z < n.od; z++)
                     for (int yy = 0; yy < n.oh; yy++) {
                         int row = xb + (n.td[z] * n.ih + n.th[yy]) * n.iw;
@@ -161,7 +163,7 @@ public final class Interpolate {
         Parallel.forRange(planes, minPlanes(outSp), (s, e) -> {
             for (int pl = s; pl < e; pl++) {
                 int xb = pl * inSp, o = pl * outSp;
-                java.util.Arrays.fill(dx, xb, xb + inSp, 0f);
+                Arrays.fill(dx, xb, xb + inSp, 0f);
                 for (int r = 0; r < outH; r++) {
                     int r0 = xb + h.i0[r] * inW, r1 = xb + h.i1[r] * inW;
                     float a0 = h.l0[r], a1 = h.l1[r];
@@ -243,7 +245,7 @@ public final class Interpolate {
         Parallel.forRange(planes, minPlanes(outSp), (s, e) -> {
             for (int pl = s; pl < e; pl++) {
                 int xb = pl * inSp, o = pl * outSp;
-                java.util.Arrays.fill(dx, xb, xb + inSp, 0f);
+                Arrays.fill(dx, xb, xb + inSp, 0f);
                 for (int r = 0; r < outH; r++) {
                     for (int c = 0; c < outW; c++) {
                         float g = dy[o++];

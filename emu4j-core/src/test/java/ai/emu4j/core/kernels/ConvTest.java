@@ -34,6 +34,13 @@ class ConvTest {
                 new Conv.Geometry(2, 6, 4, 2, new int[] {5, 7}, new int[] {1, 1}, two, new int[] {0, 0}, two),
                 new Conv.Geometry(1, 4, 3, 1, new int[] {7, 8}, new int[] {1, 1}, new int[] {2, 3}, new int[] {0, 0}, two),
                 new Conv.Geometry(1, 1, 4, 1, new int[] {6, 6}, new int[] {3, 3}, two, two, two),
+                // 3x3 stride 1 with >= 16 channels per group: Winograd, odd sizes (cropped edge tiles), pads 0..2
+                new Conv.Geometry(2, 16, 17, 1, new int[] {7, 9}, new int[] {3, 3}, two, two, two),
+                new Conv.Geometry(1, 32, 32, 2, new int[] {6, 5}, new int[] {3, 3}, two, new int[] {2, 0}, two),
+                new Conv.Geometry(3, 16, 16, 1, new int[] {5, 4}, new int[] {3, 3}, two, new int[] {0, 0}, two),
+                new Conv.Geometry(2, 48, 32, 1, new int[] {19, 22}, new int[] {3, 3}, two, two, two),
+                // a map large enough for F(4x4, 3x3), with cropped edge tiles
+                new Conv.Geometry(1, 16, 16, 1, new int[] {46, 45}, new int[] {3, 3}, two, two, two),
                 // 3-d
                 new Conv.Geometry(2, 3, 4, 1, new int[] {5, 6, 4}, new int[] {3, 3, 3}, three, three, three),
                 new Conv.Geometry(1, 4, 4, 2, new int[] {6, 5, 7}, new int[] {2, 3, 2}, new int[] {2, 1, 2}, new int[] {1, 1, 0}, new int[] {1, 1, 2}),
@@ -50,6 +57,7 @@ class ConvTest {
                 new Conv.TransposedGeometry(2, 2, 3, 1, new int[] {5, 4}, new int[] {3, 2}, two, new int[] {0, 0}, new int[] {1, 1}, new int[] {2, 3}),
                 new Conv.TransposedGeometry(2, 4, 4, 4, new int[] {5, 6}, new int[] {3, 3}, new int[] {2, 2}, two, new int[] {1, 1}, two),
                 new Conv.TransposedGeometry(1, 4, 2, 1, new int[] {3, 4}, new int[] {1, 1}, two, new int[] {0, 0}, new int[] {0, 0}, two),
+                new Conv.TransposedGeometry(2, 16, 16, 1, new int[] {5, 6}, new int[] {3, 3}, two, two, new int[] {0, 0}, two),
                 new Conv.TransposedGeometry(2, 2, 4, 2, new int[] {3, 4, 3}, new int[] {2, 3, 3}, new int[] {2, 1, 2}, new int[] {0, 1, 1},
                         new int[] {1, 0, 1}, new int[] {1, 1, 1}));
     }

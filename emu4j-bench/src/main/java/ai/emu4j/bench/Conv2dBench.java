@@ -1,0 +1,191 @@
+package ai.emu4j.bench;
+
+import ai.emu4j.core.kernels.Conv;
+import ai.emu4j.core.kernels.Parallel;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * conv2d throughput of {@link Conv} against PyTorch on the same machine in the same run: for each shape,
+ * our forward and forward+backward (backwardData + backwardWeight with bias grad) are timed, then the
+ * peer script tools/bench/conv_peer.py is started for the same shape, so both see the same machine state.
+ * FLOPs are 2·N·Cout·Hout·Wout·Cin·k² (padding taps included), fwd+bwd counted as 3× forward.
+ */
+public final class Conv2dBench {
+    private Conv2dBench() {}
+
+    /** A stride-1 k×k conv with symmetric padding on an N×Cin×H×W input. */
+    public record Shape(int batch, int inChannels, int outChannels, int height, int width, int kernel, int padding) {
+        public Conv.Geometry geometry() {
+            return Conv.Geometry.of(batch, inChannels, outChannels, 1, new int[] {height, width},
+                    new int[] {kernel, kernel}, 1, padding, 1);
+        }
+
+        /** Parses "N,Cin,Cout,H,W[,K[,PAD]]"; K defaults to 3 and PAD to K/2. */
+        public static Shape parse(String s) {
+            int[] v = Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            if (v.length < 5 || v.length > 7) throw new IllegalArgumentException("shape must be N,Cin,Cout,H,W[,K[,PAD]]: " + s);
+            int k = v.length > 5 ? v[5] : 3;
+            return new Shape(v[0], v[1], v[2], v[3], v[4], k, v.length > 6 ? v[6] : k / 2);
+        }
+
+        String csv() {
+            return batch + "," + inChannels + "," + outChannels + "," + height + "," + width + "," + kernel + "," + padding;
+        }
+
+        String label() {
+            return "N" + batch + " " + inChannels + "->" + outChannels + " " + height + "x" + width + " k" + kernel + "p" + padding;
+        }
+    }
+
+    /** The shapes of the baseline table: 3×3 pad 1, batch 16. */
+    public static final List<Shape> DEFAULT_SHAPES = List.of(
+            new Shape(16, 64, 128, 32, 32, 3, 1),
+            new Shape(16, 64, 128, 64, 64, 3, 1),
+            new Shape(16, 128, 256, 16, 16, 3, 1),
+            new Shape(16, 256, 256, 8, 8, 3, 1));
+
+    /**
+     * Benchmark settings. Each shape is measured in {@code rounds} alternating ours/peer rounds of
+     * warmup + iters runs; each side reports its best round median, which filters out rounds disturbed
+     * by other processes on a shared machine. peerScript null skips the peer (its columns print as "-").
+     */
+    public record Options(List<Shape> shapes, int warmup, int iters, int rounds, String python, Path peerScript, int peerThreads) {}
+
+    /** Median times in ms; NaN where not measured. */
+    public record Result(Shape shape, double fwdMs, double fwdBwdMs, double peerFwdMs, double peerFwdBwdMs) {
+        double gflops(double ms, int passes) {
+            return passes * shape.geometry().flops() / (ms * 1e6);
+        }
+    }
+
+    public static List<Result> run(Options o, PrintStream out) throws IOException, InterruptedException {
+        out.printf("conv2d: emu4j %d compute threads, peer %s (torch threads %d); best of %d alternating rounds, each warmup %d + median of %d%n",
+                Parallel.threads(), o.peerScript() == null ? "off" : o.peerScript(), o.peerThreads(), o.rounds(), o.warmup(), o.iters());
+        out.println("| shape | fwd ours GFLOP/s | fwd torch GFLOP/s | fwd ratio | fwd+bwd ours GFLOP/s | fwd+bwd torch GFLOP/s | fwd+bwd ratio | ours fwd / fwd+bwd ms | torch fwd / fwd+bwd ms |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
+        jitWarmup(o.shapes().getFirst());
+        List<Result> results = new ArrayList<>();
+        for (Shape s : o.shapes()) {
+            double[] ours = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+            double[] peer = {Double.NaN, Double.NaN};
+            for (int round = 0; round < o.rounds(); round++) {
+                best(ours, measureOurs(s, o.warmup(), o.iters()));
+                if (o.peerScript() != null) best(peer, runPeer(o.python(), o.peerScript(), s, o.warmup(), o.iters(), o.peerThreads()));
+            }
+            Result r = new Result(s, ours[0], ours[1], peer[0], peer[1]);
+            results.add(r);
+            out.printf("| %s | %.1f | %s | %s | %.1f | %s | %s | %.1f / %.1f | %s / %s |%n", s.label(),
+                    r.gflops(r.fwdMs(), 1), fmt(r.gflops(r.peerFwdMs(), 1)), ratio(r.peerFwdMs(), r.fwdMs()),
+                    r.gflops(r.fwdBwdMs(), 3), fmt(r.gflops(r.peerFwdBwdMs(), 3)), ratio(r.peerFwdBwdMs(), r.fwdBwdMs()),
+                    r.fwdMs(), r.fwdBwdMs(), fmt(r.peerFwdMs()), fmt(r.peerFwdBwdMs()));
+            out.flush();
+        }
+        return results;
+    }
+
+    /** acc = element-wise min(acc, round); NaN in acc means no round yet. */
+    private static void best(double[] acc, double[] round) {
+        for (int i = 0; i < acc.length; i++) acc[i] = Double.isNaN(acc[i]) ? round[i] : Math.min(acc[i], round[i]);
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.1f", v);
+    }
+
+    /** Ours relative to the peer, by time: 0.61x means we take 1/0.61 of its time. */
+    private static String ratio(double peerMs, double oursMs) {
+        return Double.isNaN(peerMs) ? "-" : String.format("%.2fx", peerMs / oursMs);
+    }
+
+    /**
+     * Runs forward+backward of the first shape for about a second before anything is timed, so that the
+     * im2col loops and the GEMM kernel are C2-compiled; otherwise the first row measures the JIT.
+     */
+    private static void jitWarmup(Shape s) {
+        long end = System.nanoTime() + 1_000_000_000L;
+        do {
+            measureOurs(s, 0, 1);
+        } while (System.nanoTime() < end);
+    }
+
+    /** {median forward ms, median forward+backward ms}. Buffers are allocated once, outside the timing. */
+    static double[] measureOurs(Shape s, int warmup, int iters) {
+        Conv.Geometry g = s.geometry();
+        Random r = new Random(0);
+        float[] x = fill(r, g.inputLength(), 1f), w = fill(r, g.weightLength(), 0.1f), b = fill(r, g.outChannels(), 1f);
+        float[] dy = fill(r, g.outputLength(), 1f);
+        float[] y = new float[g.outputLength()], dx = new float[g.inputLength()], dw = new float[g.weightLength()];
+        float[] db = new float[g.outChannels()];
+        Runnable fwd = () -> Conv.forward(g, x, w, b, y);
+        Runnable fwdBwd = () -> {
+            Conv.forward(g, x, w, b, y);
+            Conv.backwardData(g, dy, w, dx);
+            Conv.backwardWeight(g, x, dy, dw, db);
+        };
+        return new double[] {medianMs(fwd, warmup, iters), medianMs(fwdBwd, warmup, iters)};
+    }
+
+    private static float[] fill(Random r, int n, float scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (r.nextFloat() - 0.5f) * scale;
+        return a;
+    }
+
+    private static double medianMs(Runnable body, int warmup, int iters) {
+        for (int i = 0; i < warmup; i++) body.run();
+        double[] t = new double[iters];
+        for (int i = 0; i < iters; i++) {
+            long t0 = System.nanoTime();
+            body.run();
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        return iters % 2 == 1 ? t[iters / 2] : (t[iters / 2 - 1] + t[iters / 2]) / 2;
+    }
+
+    /** Runs the peer script for one shape and returns its {fwd_ms, fwdbwd_ms}. */
+    static double[] runPeer(String python, Path script, Shape s, int warmup, int iters, int threads)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(python, script.toString(), "--shape", s.csv(), "--warmup", Integer.toString(warmup),
+                "--iters", Integer.toString(iters), "--threads", Integer.toString(threads));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IOException("peer timed out: " + String.join(" ", cmd));
+        }
+        if (p.exitValue() != 0) throw new IOException("peer failed (exit " + p.exitValue() + "): " + String.join(" ", cmd));
+        String last = stdout.strip();
+        last = last.substring(last.lastIndexOf('\n') + 1);
+        JsonNode j = new ObjectMapper().readTree(last);
+        return new double[] {j.get("fwd_ms").asDouble(), j.get("fwdbwd_ms").asDouble()};
+    }
+
+    /** tools/bench/conv_peer.py in the working directory or the nearest parent that has it; null if none. */
+    public static Path findPeerScript() {
+        Path rel = Path.of("tools", "bench", "conv_peer.py");
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve(rel))) return d.resolve(rel);
+        }
+        return null;
+    }
+
+    /** Without arguments: the default shapes, 3 rounds of 2 warmup + 10 timed runs, PyTorch via /usr/bin/python3. */
+    public static void main(String[] args) throws Exception {
+        List<Shape> shapes = args.length == 0 ? DEFAULT_SHAPES : Arrays.stream(args).map(Shape::parse).toList();
+        Path script = findPeerScript();
+        if (script == null) throw new IllegalStateException("tools/bench/conv_peer.py not found from " + Path.of("").toAbsolutePath());
+        run(new Options(shapes, 2, 10, 3, "/usr/bin/python3", script, 2), System.out);
+    }
+}
