@@ -1,0 +1,52 @@
+package ai.emu4j.models.vq;
+
+import ai.emu4j.core.ops.Norms;
+import ai.emu4j.core.ops.Resample;
+import ai.emu4j.core.tensor.Tensor;
+
+/**
+ * The 2D stacks' normalisation: plain GroupNorm(32, eps 1e-6) in the encoder, SpatialNorm
+ * (GroupNorm modulated by the quantized latent) in the decoder. One interface so that ResnetBlock
+ * and AttnBlock are written once, as in the original.
+ */
+sealed interface Norm permits Norm.Group, Norm.Spatial {
+    float EPS = 1e-6f;
+
+    /** x [N, C, H, W]; zq [N, embed_dim, h, w] (ignored by GroupNorm) -> [N, C, H, W]. */
+    Tensor apply(Tensor x, Tensor zq);
+
+    /** Encoder norm, or SpatialNorm when the decoder passes the codebook width {@code zqCh > 0}. */
+    static Norm load(Params p, String name, int channels, int zqCh) {
+        return zqCh > 0 ? Spatial.load(p, name, channels, zqCh) : Group.load(p, name, channels);
+    }
+
+    /** nn.GroupNorm(32, C, eps=1e-6, affine=True): weight [C], bias [C]. */
+    record Group(Tensor weight, Tensor bias) implements Norm {
+        static Group load(Params p, String name, int channels) {
+            return new Group(p.take(name + ".weight", channels), p.take(name + ".bias", channels));
+        }
+
+        public Tensor apply(Tensor x, Tensor zq) {
+            return Norms.groupNorm(x, VQConfig.GROUPS, weight, bias, EPS);
+        }
+    }
+
+    /**
+     * MoVQ SpatialNorm (add_conv=False): GroupNorm(x) * conv_y(zq') + conv_b(zq'), zq' = zq resized
+     * (nearest) to x's H x W. conv_y/conv_b are 1x1 convs embed_dim -> C.
+     */
+    record Spatial(Group norm_layer, Conv2d conv_y, Conv2d conv_b) implements Norm {
+        static Spatial load(Params p, String name, int channels, int zqCh) {
+            return new Spatial(Group.load(p, name + ".norm_layer", channels),
+                    Conv2d.load(p, name + ".conv_y", zqCh, channels, 1, 1, 0),
+                    Conv2d.load(p, name + ".conv_b", zqCh, channels, 1, 1, 0));
+        }
+
+        public Tensor apply(Tensor x, Tensor zq) {
+            int[] s = x.shape();
+            Tensor z = Resample.interpolate(zq, new int[] {s[2], s[3]}, Resample.Mode.NEAREST, false); // [N, e, H, W]
+            Tensor n = norm_layer.apply(x, null);                                                        // [N, C, H, W]
+            return n.mul(conv_y.forward(z)).add(conv_b.forward(z));                                      // [N, C, H, W]
+        }
+    }
+}
