@@ -1,5 +1,6 @@
 package ai.emu4j.models.vq;
 
+import ai.emu4j.core.kernels.Parallel;
 import ai.emu4j.core.ops.Norms;
 import ai.emu4j.core.ops.Resample;
 import ai.emu4j.core.tensor.Tensor;
@@ -44,9 +45,30 @@ sealed interface Norm permits Norm.Group, Norm.Spatial {
 
         public Tensor apply(Tensor x, Tensor zq) {
             int[] s = x.shape();
+            int batch = s[0], c = s[1], hw = s[2] * s[3], e = zq.size(1);
             Tensor z = Resample.interpolate(zq, new int[] {s[2], s[3]}, Resample.Mode.NEAREST, false); // [N, e, H, W]
-            Tensor n = norm_layer.apply(x, null);                                                        // [N, C, H, W]
-            return n.mul(conv_y.forward(z)).add(conv_b.forward(z));                                      // [N, C, H, W]
+            float[] n = norm_layer.apply(x, null).dataF32();                                            // [N, C, H, W]
+            float[] zd = z.dataF32();
+            float[] wy = conv_y.weight().dataF32(), by = conv_y.bias().dataF32();                     // [C, e, 1, 1], [C]
+            float[] wb = conv_b.weight().dataF32(), bb = conv_b.bias().dataF32();
+            // n * conv_y(z) + conv_b(z), with the two 1x1 convs (e = 4 inputs) evaluated per pixel
+            // instead of as two [N, C, H, W] tensors: saves 1 GB at 512 channels and 512x512.
+            float[] out = new float[n.length];
+            Parallel.forRange(batch * c, Math.max(1, (1 << 16) / Math.max(1, hw)), (lo, hi) -> {
+                for (int bc = lo; bc < hi; bc++) {
+                    int b = bc / c, ch = bc % c, base = bc * hw, zb = b * e * hw;
+                    for (int i = 0; i < hw; i++) {
+                        float gy = 0, gb = 0;
+                        for (int j = 0; j < e; j++) {
+                            float zv = zd[zb + j * hw + i];
+                            gy += wy[ch * e + j] * zv;
+                            gb += wb[ch * e + j] * zv;
+                        }
+                        out[base + i] = n[base + i] * (gy + by[ch]) + (gb + bb[ch]);
+                    }
+                }
+            });
+            return Tensor.of(out, s);
         }
     }
 }
