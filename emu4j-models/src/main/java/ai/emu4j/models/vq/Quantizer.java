@@ -67,8 +67,4 @@ final class Quantizer {
         }
         return Tensor.of(out, 1, dim, t, h, w);
     }
-
-    int size() {
-        return size;
-    }
 }

@@ -73,10 +73,6 @@ public record VQConfig(int ch, int[] ch_mult, int num_res_blocks, int[] attn_res
         return attn_resolutions.clone();
     }
 
-    public int levels() {
-        return ch_mult.length;
-    }
-
     /** Pixels per latent cell along each spatial axis: 2^(levels - 1). */
     public int spatialFactor() {
         return 1 << (ch_mult.length - 1);
