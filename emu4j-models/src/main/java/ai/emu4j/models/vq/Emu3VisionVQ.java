@@ -8,8 +8,10 @@ import ai.emu4j.core.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +21,8 @@ import java.util.Map;
  * <li>Image (3, H, W): the original repeats it temporal_downsample_factor (4) times in time and
  *     decodes 4 frames of which it keeps frame 0. Every 2D stage is per frame, so here the 2D encoder
  *     runs ONCE and its output is repeated before the temporal convs, and the 2D decoder runs for
- *     frame 0 only: about 4x less work each way, same numbers.</li>
+ *     frame 0 only: about 4x less work each way, same numbers. Likewise a video frame bitwise equal
+ *     to an earlier frame of its chunk is encoded in 2D once (costs one comparison per frame).</li>
  * <li>Video (T, 3, H, W), T a multiple of 4: independent 4-frame chunks, as the official
  *     autoencode.py batches them ({@code images.view(-1, 4, C, H, W)}); encoding a long clip as one
  *     sequence gives different codes after the first chunk. Chunks run one after the other, so memory
@@ -103,21 +106,42 @@ public final class Emu3VisionVQ implements AutoCloseable {
         int[] codes = new int[chunks * h * w];
         try (var g = GradMode.noGrad()) {
             for (int chunk = 0; chunk < chunks; chunk++) {
-                Tensor frames = image ? pixels.unsqueeze(0) : pixels.slice(0, chunk * tdf, (chunk + 1) * tdf); // [F, 3, H, W]
-                int[] one = encodeChunk(frames, image);
+                int[] one = image ? encodeChunk(pixels.unsqueeze(0), new int[tdf])   // the image is all 4 frames
+                        : encodeChunk(pixels.slice(0, chunk * tdf, (chunk + 1) * tdf));
                 System.arraycopy(one, 0, codes, chunk * h * w, h * w);
             }
         }
         return Tensor.ofInts(codes, chunks, h, w);
     }
 
-    /** frames [F, 3, H, W] (F = 1 for an image, 4 for a chunk) -> codes (h, w). */
-    private int[] encodeChunk(Tensor frames, boolean image) {
-        int tdf = config.temporal_downsample_factor();
-        Tensor h = encoder.frames(frames);                              // [F, z, h, w]
-        int[] s = h.shape();
-        Tensor t = h.permute(1, 0, 2, 3).unsqueeze(0);                  // [1, z, F, h, w]
-        if (image) t = t.expand(1, s[1], tdf, s[2], s[3]);              // the image repeated tdf times: [1, z, 4, h, w]
+    /** One video chunk [4, 3, H, W] -> codes (h, w); a frame equal (bitwise) to an earlier one is not encoded again. */
+    private int[] encodeChunk(Tensor frames) {
+        int f = frames.size(0);
+        int[] source = new int[f];
+        List<float[]> seen = new ArrayList<>();
+        List<Tensor> distinct = new ArrayList<>();
+        for (int i = 0; i < f; i++) {
+            float[] d = frames.select(0, i).toFloatArray();
+            int j = 0;
+            while (j < seen.size() && !Arrays.equals(seen.get(j), d)) j++;
+            if (j == seen.size()) {
+                seen.add(d);
+                distinct.add(frames.slice(0, i, i + 1));
+            }
+            source[i] = j;
+        }
+        return encodeChunk(Indexing.cat(distinct.toArray(Tensor[]::new), 0), source);
+    }
+
+    /**
+     * distinct [D, 3, H, W], the chunk's frame t being distinct[source[t]] (an image: D = 1, source
+     * {0, 0, 0, 0}) -> codes (h, w). The 2D encoder runs on the D distinct frames only.
+     */
+    private int[] encodeChunk(Tensor distinct, int[] source) {
+        Tensor h = encoder.frames(distinct);                            // [D, z, h, w]
+        Tensor[] chunk = new Tensor[source.length];
+        for (int t = 0; t < source.length; t++) chunk[t] = h.select(0, source[t]);
+        Tensor t = Indexing.stack(chunk, 1).unsqueeze(0);               // [1, z, 4, h, w]
         t = encoder.temporal(t);                                        // [1, z, 1, h, w]
         t = quant_conv.forward(t);                                      // [1, e, 1, h, w]
         return quantize.codes(t);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.emu4j.core.ops.Indexing;
 import ai.emu4j.core.tensor.Tensor;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +39,15 @@ class Emu3VisionVQTest {
         Tensor pixels = model.decode(expected("image_codes"));                     // (3, 32, 48)
         assertClose(expected("image_decoded"), pixels, "decoded image");
         assertClose(expected("image_decoded"), model.decodeImage(expected("image_codes").reshape(1, 4, 6)), "decodeImage (1, h, w)");
+    }
+
+    @Test
+    void aStillVideoChunkIsTheImage() {
+        // The original encodes an image as 4 repeated frames: a video of 4 copies must give its codes,
+        // here through the path that encodes repeated frames once.
+        Tensor image = expected("pixel_values");
+        Tensor still = Indexing.stack(new Tensor[] {image, image, image, image}, 0);   // (4, 3, 32, 48)
+        assertCodes(expected("image_codes").reshape(1, 4, 6), model.encode(still), "codes of 4 repeated frames");
     }
 
     @Test
