@@ -34,7 +34,8 @@ sealed interface Norm permits Norm.Group, Norm.Spatial {
 
     /**
      * MoVQ SpatialNorm (add_conv=False): GroupNorm(x) * conv_y(zq') + conv_b(zq'), zq' = zq resized
-     * (nearest) to x's H x W. conv_y/conv_b are 1x1 convs embed_dim -> C.
+     * (nearest) to x's H x W. conv_y/conv_b are 1x1 convs embed_dim -> C. The modulation is a fused
+     * loop that records no autograd node: this package is inference only.
      */
     record Spatial(Group norm_layer, Conv2d conv_y, Conv2d conv_b) implements Norm {
         static Spatial load(Params p, String name, int channels, int zqCh) {
