@@ -10,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.emu4j.core.tensor.Tensor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +105,34 @@ class VQImageProcessorTest {
         Path png = VQFixtures.path("source.png");
         assertThrows(VQImages.ImageTooLargeException.class, () -> VQImages.read(png, 45 * 30 - 1));
         assertEquals(45, VQImages.read(png, 45 * 30).width());
+    }
+
+    @Test
+    void jpegHeaderIsCheckedToo(@TempDir Path dir) throws IOException {
+        BufferedImage bi = new BufferedImage(40, 24, BufferedImage.TYPE_3BYTE_BGR);
+        Path jpg = dir.resolve("small.jpg");
+        assertTrue(ImageIO.write(bi, "jpeg", jpg.toFile()));
+        var e = assertThrows(VQImages.ImageTooLargeException.class, () -> VQImages.read(jpg, 40 * 24 - 1));
+        assertTrue(e.getMessage().contains("40x24"), e.getMessage());
+        RgbImage img = VQImages.read(jpg, 40 * 24);
+        assertEquals(40, img.width());
+        assertEquals(24, img.height());
+    }
+
+    @Test
+    void hubPreprocessorConfigParses(@TempDir Path dir) throws IOException {
+        // BAAI/Emu3-VisionTokenizer preprocessor_config.json, verbatim field set.
+        Path cfg = dir.resolve("preprocessor_config.json");
+        Files.writeString(cfg, """
+                {"auto_map": {"AutoImageProcessor": "image_processing_emu3visionvq.Emu3VisionVQImageProcessor"},
+                 "do_convert_rgb": true, "do_normalize": true, "do_rescale": true, "do_resize": true,
+                 "image_mean": [0.5, 0.5, 0.5], "image_processor_type": "Emu3VisionVQImageProcessor",
+                 "image_std": [0.5, 0.5, 0.5], "max_pixels": 1048576, "min_pixels": 262144, "resample": 3,
+                 "rescale_factor": 0.00392156862745098, "spatial_factor": 8}""");
+        assertEquals(VQImageProcessor.hub(), VQImageProcessor.fromJson(cfg));
+        Files.writeString(cfg, "{\"resample\": 2}");
+        var e = assertThrows(IOException.class, () -> VQImageProcessor.fromJson(cfg));
+        assertTrue(e.getMessage().contains("resample 2 is not supported"), e.getMessage());
     }
 
     @Test
