@@ -62,6 +62,11 @@ public final class Backprop {
             Tensor t = (Tensor) frame[0];
             int next = (Integer) frame[1];
             Node node = t.gradFn();
+            // Checked before any leaf accumulates, so a refused backward leaves every .grad untouched.
+            if (node == null && t.isGraphReleased()) {
+                throw new IllegalStateException("backward reached " + t + " whose graph an earlier backward already freed; "
+                        + "recompute the forward pass, or detach() the value to reuse it as a new leaf");
+            }
             Tensor[] inputs = node == null ? new Tensor[0] : node.inputs();
             if (next < inputs.length) {
                 frame[1] = next + 1;

@@ -42,7 +42,9 @@ final class HeaderParser {
         return new SafeTensorsHeader(source, fileSize, dataStart, entries, metadata);
     }
 
+    /** A null {@code __metadata__} means none, as in the reference (an Option there). */
     private static void readMetadata(String source, JsonNode node, Map<String, String> into) throws SafeTensorsException {
+        if (node.isNull()) return;
         if (!node.isObject()) {
             throw new SafeTensorsException(source + ": __metadata__ must be an object of strings, found " + kind(node));
         }

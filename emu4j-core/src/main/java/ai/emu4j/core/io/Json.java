@@ -2,10 +2,15 @@ package ai.emu4j.core.io;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -47,13 +52,56 @@ final class Json {
 
     /** Parses {@code text}; any JSON problem becomes one SafeTensorsException line about {@code what}. */
     static JsonNode parse(String source, String what, String text) throws SafeTensorsException {
-        try {
-            return MAPPER.readTree(text);
+        try (JsonParser p = new ReferenceStrictness(MAPPER.createParser(text))) {
+            return MAPPER.readTree(p);
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new SafeTensorsException(source + ": " + what + " is not valid JSON" + where + ": "
                     + oneLine(e.getOriginalMessage()), e);
+        } catch (IOException e) {
+            throw new SafeTensorsException(source + ": " + what + " could not be read: " + oneLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Where Jackson is more lenient than the reference's serde_json (found by a differential run
+     * against safetensors 0.8.0): {@code -0} is an integer to Jackson but a float to serde, so not a
+     * valid dim or offset; and a lone UTF-16 surrogate escape such as {@code "\ud800"} is a string to
+     * Jackson but an error to serde, as it cannot be UTF-8.
+     */
+    private static final class ReferenceStrictness extends JsonParserDelegate {
+        ReferenceStrictness(JsonParser p) {
+            super(p);
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken t = super.nextToken();
+            if (t == JsonToken.VALUE_NUMBER_INT && "-0".equals(getText())) {
+                throw new JsonParseException(this, "-0 is a floating-point number, not an integer");
+            }
+            if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) checkSurrogates(getText());
+            return t;
+        }
+
+        @Override
+        public String nextFieldName() throws IOException {
+            String name = super.nextFieldName();
+            if (name != null) checkSurrogates(name);
+            return name;
+        }
+
+        private void checkSurrogates(String s) throws JsonParseException {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new JsonParseException(this, "string holds a lone surrogate \\u" + Integer.toHexString(c)
+                            + ", which is not valid UTF-8");
+                }
+            }
         }
     }
 

@@ -36,6 +36,7 @@ public final class ModelWeights implements AutoCloseable {
     private final Map<String, Shard> shards;
     private final Map<String, Shard> shardOf;
     private final Map<String, TensorEntry> entries;
+    private final List<TensorEntry> entryList;
     private final Map<String, String> metadata;
     private boolean closed;
 
@@ -52,6 +53,7 @@ public final class ModelWeights implements AutoCloseable {
                 shardOf.put(e.name(), s);
             }
         }
+        this.entryList = List.copyOf(entries.values());
     }
 
     public static ModelWeights open(Path fileOrFolder) throws IOException {
@@ -117,7 +119,7 @@ public final class ModelWeights implements AutoCloseable {
 
     /** Every tensor, shard by shard in shard-name order, each shard in its header order. */
     public List<TensorEntry> entries() {
-        return List.copyOf(entries.values());
+        return entryList;
     }
 
     public boolean contains(String name) {
@@ -142,7 +144,7 @@ public final class ModelWeights implements AutoCloseable {
 
     public long parameterCount() {
         long n = 0;
-        for (TensorEntry e : entries.values()) n = Math.addExact(n, e.numel());
+        for (TensorEntry e : entryList) n = Math.addExact(n, e.numel());
         return n;
     }
 

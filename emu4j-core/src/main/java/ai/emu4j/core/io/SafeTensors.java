@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -21,7 +22,7 @@ public final class SafeTensors {
      * so files past 2 GiB work and every access is bounds-checked; pages load on first touch.
      */
     public static SafeTensorsFile open(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = openRegular(file)) {
             SafeTensorsHeader header = readHeader(ch, sourceName(file));
             Arena arena = Arena.ofShared();
             try {
@@ -36,9 +37,17 @@ public final class SafeTensors {
 
     /** Reads and validates only the header: cheap (no mapping), for listing or checking shards. */
     public static SafeTensorsHeader readHeader(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = openRegular(file)) {
             return readHeader(ch, sourceName(file));
         }
+    }
+
+    /** Refuses folders and devices: opening a FIFO would block, a folder has no bytes to check. */
+    private static FileChannel openRegular(Path file) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new SafeTensorsException(sourceName(file) + ": not a regular file");
+        }
+        return FileChannel.open(file, StandardOpenOption.READ);
     }
 
     static SafeTensorsHeader readHeader(FileChannel ch, String source) throws IOException {

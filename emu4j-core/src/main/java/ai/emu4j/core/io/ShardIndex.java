@@ -4,7 +4,9 @@ import static ai.emu4j.core.io.Json.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -25,12 +27,15 @@ record ShardIndex(Path folder, Map<String, String> weightMap, Map<String, String
 
     static ShardIndex read(Path indexFile) throws IOException {
         String source = SafeTensors.sourceName(indexFile);
-        long size = Files.size(indexFile);
-        if (size > SafeTensors.MAX_HEADER_BYTES) {
-            throw new SafeTensorsException(source + ": index is " + size + " bytes, over the limit of "
-                    + SafeTensors.MAX_HEADER_BYTES);
+        if (!Files.isRegularFile(indexFile)) throw new SafeTensorsException(source + ": not a regular file");
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(indexFile)) {
+            bytes = in.readNBytes((int) SafeTensors.MAX_HEADER_BYTES + 1);
         }
-        JsonNode root = Json.parse(source, "index", Json.decodeUtf8(source, "index", Files.readAllBytes(indexFile)));
+        if (bytes.length > SafeTensors.MAX_HEADER_BYTES) {
+            throw new SafeTensorsException(source + ": index is over the limit of " + SafeTensors.MAX_HEADER_BYTES + " bytes");
+        }
+        JsonNode root = Json.parse(source, "index", Json.decodeUtf8(source, "index", bytes));
         if (!root.isObject()) throw new SafeTensorsException(source + ": index is not a JSON object");
         Path folder = indexFile.toAbsolutePath().getParent().toRealPath();
 
@@ -44,8 +49,7 @@ record ShardIndex(Path folder, Map<String, String> weightMap, Map<String, String
                 throw new SafeTensorsException(at + "shard must be a file name string, found " + kv.getValue().getNodeType());
             }
             String shard = kv.getValue().textValue();
-            if (!checked.contains(shard)) checkShard(at, folder, shard);
-            checked.add(shard);
+            if (checked.add(shard)) checkShard(at, folder, shard);
             weightMap.put(kv.getKey(), shard);
         }
 
@@ -64,16 +68,21 @@ record ShardIndex(Path folder, Map<String, String> weightMap, Map<String, String
         String bad = null;
         if (shard.isEmpty()) bad = "is empty";
         else if (shard.indexOf('\0') >= 0) bad = "contains a NUL character";
-        else if (shard.startsWith("/") || shard.startsWith("\\") || Path.of(shard).isAbsolute()) bad = "is an absolute path";
+        else if (shard.startsWith("/") || shard.startsWith("\\")) bad = "is an absolute path";
+        else if (shard.indexOf(':') >= 0) bad = "contains ':' (drive letter or stream name)";
         else if (shard.contains("..")) bad = "contains '..'";
         else if (shard.indexOf('/') >= 0 || shard.indexOf('\\') >= 0) bad = "contains a path separator";
-        else if (shard.indexOf(':') >= 0) bad = "contains ':' (drive letter or stream name)";
         else if (!shard.endsWith(".safetensors")) bad = "does not end in .safetensors";
         if (bad != null) {
             throw new SafeTensorsException(at + "shard " + quote(shard) + " " + bad
                     + "; an index may only name .safetensors files in its own folder");
         }
-        Path file = folder.resolve(shard);
+        Path file;
+        try {
+            file = folder.resolve(shard);
+        } catch (InvalidPathException e) {
+            throw new SafeTensorsException(at + "shard " + quote(shard) + " is not a valid file name here");
+        }
         if (!Files.exists(file)) {
             String why = Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? "is a dangling symlink" : "does not exist";
             throw new SafeTensorsException(at + "shard " + quote(shard) + " " + why + " in " + folder);

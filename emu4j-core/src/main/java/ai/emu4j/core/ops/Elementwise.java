@@ -54,7 +54,7 @@ public final class Elementwise {
         });
     }
 
-    /** Elementwise maximum; the gradient goes to a where a >= b, else to b (PyTorch splits ties; we do not). */
+    /** Elementwise maximum; where a == b the gradient is split evenly between them, as PyTorch does. */
     public static Tensor maximum(Tensor a, Tensor b) {
         return minMax(Op.MAX, a, b);
     }
@@ -70,9 +70,14 @@ public final class Elementwise {
             float[] fa = expandTo(a, out.shape()), fb = expandTo(b, out.shape()), fg = g.dataF32();
             float[] ga = new float[fg.length], gb = new float[fg.length];
             for (int i = 0; i < fg.length; i++) {
-                boolean toA = op == Op.MAX ? fa[i] >= fb[i] : fa[i] <= fb[i];
-                if (toA) ga[i] = fg[i];
-                else gb[i] = fg[i];
+                if (fa[i] == fb[i]) {
+                    ga[i] = 0.5f * fg[i];
+                    gb[i] = 0.5f * fg[i];
+                } else if (op == Op.MAX ? fa[i] > fb[i] : fa[i] < fb[i]) {
+                    ga[i] = fg[i];
+                } else {
+                    gb[i] = fg[i];
+                }
             }
             int[] os = out.shape();
             return new Tensor[] {Reduce.sumToShape(Tensor.of(ga, os), sa), Reduce.sumToShape(Tensor.of(gb, os), sb)};

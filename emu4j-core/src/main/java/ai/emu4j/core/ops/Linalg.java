@@ -24,7 +24,8 @@ public final class Linalg {
      */
     public static Tensor matmul(Tensor a, Tensor b) {
         if (a.rank() == 0 || b.rank() == 0) throw new IllegalArgumentException("matmul of a scalar");
-        if (a.rank() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
+        // vector @ vector must drop both added dims (a scalar), not only the row dim.
+        if (a.rank() == 1) return matmul(a.unsqueeze(0), b).squeeze(b.rank() == 1 ? -1 : -2);
         if (b.rank() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
         int[] sa = a.shape(), sb = b.shape();
         int m = sa[sa.length - 2], k = sa[sa.length - 1], k2 = sb[sb.length - 2], n = sb[sb.length - 1];

@@ -34,16 +34,19 @@ public final class Losses {
         }
         final int cnt = count;
         float loss = count == 0 ? Float.NaN : (float) (total / count);
-        return Tensor.scalar(loss).recordOp("cross_entropy", new Tensor[] {logits}, g -> {
+        // weights are an input too: when they are trainable they get d loss / d w_i = nll_i / count, as in PyTorch.
+        return Tensor.scalar(loss).recordOp("cross_entropy", new Tensor[] {logits, weights}, g -> {
             float scale = g.item() / cnt;
             float[] gx = new float[n * c];
+            float[] gw = weights != null && weights.requiresGrad() ? new float[n] : null;
             for (int i = 0; i < n; i++) {
                 if (t[i] == ignoreIndex) continue;
                 float wi = (w == null ? 1 : w[i]) * scale;
                 for (int j = 0; j < c; j++) gx[i * c + j] = (float) Math.exp(lp[i * c + j]) * wi;
                 gx[i * c + t[i]] -= wi;
+                if (gw != null) gw[i] = -lp[i * c + t[i]] * scale;
             }
-            return new Tensor[] {Tensor.of(gx, ls)};
+            return new Tensor[] {Tensor.of(gx, ls), gw == null ? null : Tensor.of(gw, weights.shape())};
         });
     }
 

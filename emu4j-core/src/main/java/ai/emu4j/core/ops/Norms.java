@@ -105,17 +105,16 @@ public final class Norms {
         for (int i = 2; i < s.length; i++) spatial *= s[i];
         if (!training) {
             float[] rm = runningMean.dataF32(), rv = runningVar.dataF32();
-            float[] scale = new float[c], shift = new float[c];
-            float[] w = weight == null ? null : weight.dataF32(), b = bias == null ? null : bias.dataF32();
-            for (int ch = 0; ch < c; ch++) {
-                scale[ch] = (float) ((w == null ? 1 : w[ch]) / Math.sqrt(rv[ch] + eps));
-                shift[ch] = (b == null ? 0 : b[ch]) - rm[ch] * scale[ch];
-            }
+            float[] invStd = new float[c];
+            for (int ch = 0; ch < c; ch++) invStd[ch] = (float) (1 / Math.sqrt(rv[ch] + eps));
             int[] bshape = new int[s.length];
             Arrays.fill(bshape, 1);
             bshape[1] = c;
-            // Written with differentiable ops so fine-tuning through a frozen BN still gets input grads.
-            return Elementwise.add(Elementwise.mul(x, Tensor.of(scale, bshape)), Tensor.of(shift, bshape));
+            // Differentiable ops with weight and bias as real operands: fine-tuning through a frozen-statistics
+            // BN still trains its affine parameters (folding them into constants would cut their gradients).
+            Tensor y = Elementwise.mul(Elementwise.sub(x, Tensor.of(rm, bshape)), Tensor.of(invStd, bshape));
+            if (weight != null) y = Elementwise.mul(y, weight.reshape(bshape));
+            return bias == null ? y : Elementwise.add(y, bias.reshape(bshape));
         }
         return channelNorm(x, n, c, spatial, c, weight, bias, eps, runningMean, runningVar, momentum, false);
     }

@@ -44,7 +44,8 @@ public final class Unary {
         return Tensor.of(out, x.shape()).recordOp("pow", new Tensor[] {x}, g -> {
             float[] gd = g.dataF32();
             float[] gx = new float[in.length];
-            for (int i = 0; i < in.length; i++) gx[i] = gd[i] * p * (float) Math.pow(in[i], p - 1);
+            // x^0 is constant; without the guard x = 0 would give 0 * 0^-1 = NaN (PyTorch masks p == 0 too).
+            if (p != 0) for (int i = 0; i < in.length; i++) gx[i] = gd[i] * p * (float) Math.pow(in[i], p - 1);
             return new Tensor[] {Tensor.of(gx, x.shape())};
         });
     }
@@ -94,7 +95,8 @@ public final class Unary {
             case SQUARE -> x * x;
             case SIGMOID -> sigmoid(x);
             case TANH -> (float) Math.tanh(x);
-            case RELU -> x > 0 ? x : 0f;
+            // Written as x <= 0 so NaN passes through, as in PyTorch: a relu must not hide a NaN from overflow.
+            case RELU -> x <= 0 ? 0f : x;
             case SILU -> x * sigmoid(x);
             case GELU -> (float) (0.5 * x * (1 + erf(x * INV_SQRT2)));
             case GELU_TANH -> 0.5f * x * (1 + (float) Math.tanh(SQRT_2_OVER_PI * (x + 0.044715f * x * x * x)));
@@ -116,7 +118,7 @@ public final class Unary {
             case SQUARE -> 2 * x;
             case SIGMOID -> y * (1 - y);
             case TANH -> 1 - y * y;
-            case RELU -> x > 0 ? 1f : 0f;
+            case RELU -> x <= 0 ? 0f : 1f;
             case SILU -> {
                 float s = sigmoid(x);
                 yield s * (1 + x * (1 - s));

@@ -26,6 +26,7 @@ public final class Tensor {
     private final long offset;
     private boolean requiresGrad;
     private Node gradFn;
+    private boolean graphReleased;
     private Tensor grad;
 
     Tensor(Storage storage, int[] shape, long[] strides, long offset) {
@@ -326,9 +327,19 @@ public final class Tensor {
         for (int i = 0; i < dst.length; i++) dst[i] += src[i];
     }
 
-    /** Drops the recorded graph behind this non-leaf so its buffers can be collected. */
+    /**
+     * Drops the recorded graph behind this non-leaf so its buffers can be collected. The tensor is
+     * remembered as released: a later backward that reaches it fails, like PyTorch without retain_graph,
+     * instead of treating it as a leaf and silently starving everything behind it of gradient.
+     */
     public void releaseGraph() {
+        if (gradFn != null) graphReleased = true;
         gradFn = null;
+    }
+
+    /** True for a non-leaf whose graph an earlier backward (or {@link #releaseGraph()}) freed; use detach() to reuse its value. */
+    public boolean isGraphReleased() {
+        return graphReleased;
     }
 
     /**

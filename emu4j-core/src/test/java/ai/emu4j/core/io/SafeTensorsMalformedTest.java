@@ -83,6 +83,12 @@ class SafeTensorsMalformedTest {
     }
 
     @Test
+    void loneSurrogateEscapes() {
+        assertMentions(reject(file("{\"\\ud800\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1)), "lone surrogate");
+        assertMentions(reject(file("{\"__metadata__\":{\"k\":\"a\\udc00\"}}", 0)), "lone surrogate");
+    }
+
+    @Test
     void duplicateNames() {
         String h = "{" + one("w", "U8", "[2]", 0, 2) + "," + one("w", "U8", "[2]", 2, 4) + "}";
         assertMentions(reject(file(h, 4)), "not valid JSON", "Duplicate", "'w'");
@@ -137,6 +143,7 @@ class SafeTensorsMalformedTest {
         assertMentions(reject(file("{" + one("w", "U8", "[1.5]", 0, 0) + "}", 0)), "shape[0] is 1.5");
         assertMentions(reject(file("{" + one("w", "U8", "[99999999999999999999]", 0, 0) + "}", 0)), "below 2^63");
         assertMentions(reject(file("{" + one("w", "U8", "3", 0, 3) + "}", 3)), "shape must be an array");
+        assertMentions(reject(file("{" + one("w", "U8", "[-0]", 0, 0) + "}", 0)), "-0 is a floating-point number");
         String huge = "[4294967296,4294967296,4294967296]";
         assertMentions(reject(file("{" + one("w", "F32", huge, 0, 0) + "}", 0)), "tensor 'w'", "overflows");
         assertMentions(reject(file("{" + one("w", "F32", "[4611686018427387904]", 0, 0) + "}", 0)), "overflows");
@@ -164,6 +171,13 @@ class SafeTensorsMalformedTest {
     }
 
     @Test
+    void notARegularFile() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("d.safetensors"));
+        SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> SafeTensors.open(folder));
+        assertEquals("d.safetensors: not a regular file", e.getMessage());
+    }
+
+    @Test
     void validCornerCases() throws Exception {
         String h = "{\"__metadata__\":{\"k\":\"v\"}," + one("s", "F64", "[]", 0, 8) + "," + one("z", "F8_E4M3", "[0,7]", 8, 8)
                 + "," + one("q", "F4", "[4]", 8, 10) + "}";
@@ -176,6 +190,12 @@ class SafeTensorsMalformedTest {
             assertEquals(0, f.data("z").byteSize());
             assertEquals(1 + 0 + 4, f.parameterCount());
             assertEquals("v", f.metadata().get("k"));
+        }
+        Path nullMeta = StFiles.write(dir, "null.safetensors", file("{\"__metadata__\":null,\"\\ud83d\\ude00\":"
+                + "{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1));
+        try (SafeTensorsFile f = SafeTensors.open(nullMeta)) {
+            assertTrue(f.metadata().isEmpty());
+            assertTrue(f.contains("\ud83d\ude00"), "a surrogate pair is a valid character");
         }
         Path empty = StFiles.write(dir, "empty.safetensors", file("{}", 0));
         try (SafeTensorsFile f = SafeTensors.open(empty)) {
