@@ -1,0 +1,109 @@
+package ai.emu4j.models.vq;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Image files to and from {@link RgbImage} with javax.imageio (PNG, JPEG, BMP, GIF: first frame).
+ * <p>
+ * Decompression bombs: the width and height are read from the file header BEFORE any pixel is
+ * decoded, and an image over the pixel budget is refused; a 50 KB PNG can otherwise claim
+ * 100000 x 100000 pixels and make the decoder allocate 30+ GB. The default budget is Pillow's
+ * Image.MAX_IMAGE_PIXELS (89,478,485 = 1024^3 / 4 / 3), above which Pillow warns of a bomb.
+ * <p>
+ * Conversion to RGB follows PIL's convert("RGB") as used by transformers 4.44 (the version Emu3
+ * pins): alpha is dropped, not composited; grey is replicated; palette images are looked up;
+ * 16-bit samples keep their high byte. 8-bit rasters are read sample by sample rather than through
+ * BufferedImage.getRGB, which would pass grey images through a linear-to-sRGB colour conversion.
+ * JPEG decoding itself (IDCT, chroma upsampling) is Java's, not libjpeg's: pixels can differ from
+ * Pillow's by a few levels, so JPEG inputs are not bit-identical to the official pipeline; PNG is.
+ */
+public final class VQImages {
+    public static final long DEFAULT_MAX_PIXELS = 1024L * 1024 * 1024 / 4 / 3;
+
+    private VQImages() {}
+
+    /** Thrown when the header announces more pixels than the budget; nothing was decoded. */
+    public static final class ImageTooLargeException extends IOException {
+        public ImageTooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    public static RgbImage read(Path file) throws IOException {
+        return read(file, DEFAULT_MAX_PIXELS);
+    }
+
+    public static RgbImage read(Path file, long maxPixels) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": not a file");
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw new IOException(file + ": cannot open");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw new IOException(file + ": not an image format javax.imageio can read");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0), h = reader.getHeight(0);  // header only
+                if (w <= 0 || h <= 0 || w * h > maxPixels) {
+                    throw new ImageTooLargeException(file + ": header says " + w + "x" + h + " = " + w * h + " pixels, over the budget of "
+                            + maxPixels + " (possible decompression bomb); refused before decoding");
+                }
+                return toRgb(reader.read(0));
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** Writes PNG (lossless, so the bytes read back are the bytes written). */
+    public static void writePng(RgbImage image, Path file) throws IOException {
+        BufferedImage bi = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
+        int[] px = new int[image.width() * 3];
+        for (int y = 0; y < image.height(); y++) {
+            for (int i = 0; i < px.length; i++) px[i] = image.rgb()[y * px.length + i] & 0xff;
+            bi.getRaster().setPixels(0, y, image.width(), 1, px);
+        }
+        if (!ImageIO.write(bi, "png", file.toFile())) throw new IOException("no PNG writer");
+    }
+
+    public static RgbImage toRgb(BufferedImage bi) {
+        int w = bi.getWidth(), h = bi.getHeight();
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        Raster r = bi.getRaster();
+        ColorModel cm = bi.getColorModel();
+        int bands = r.getNumBands(), bits = r.getSampleModel().getSampleSize(0);
+        int space = cm.getColorSpace().getType();
+        boolean direct = !(cm instanceof IndexColorModel) && (bits == 8 || bits == 16)
+                && (bands <= 2 && space == java.awt.color.ColorSpace.TYPE_GRAY || bands >= 3 && bands <= 4 && space == java.awt.color.ColorSpace.TYPE_RGB);
+        if (direct) {
+            int shift = bits - 8;
+            int[] row = new int[w * bands];
+            for (int y = 0; y < h; y++) {
+                r.getPixels(0, y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int o = (y * w + x) * 3;
+                    for (int c = 0; c < 3; c++) out[o + c] = (byte) (row[x * bands + (bands <= 2 ? 0 : c)] >> shift);
+                }
+            }
+        } else {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int argb = bi.getRGB(x, y), o = (y * w + x) * 3;
+                    out[o] = (byte) (argb >> 16);
+                    out[o + 1] = (byte) (argb >> 8);
+                    out[o + 2] = (byte) argb;
+                }
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+}
