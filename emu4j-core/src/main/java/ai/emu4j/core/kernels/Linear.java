@@ -36,11 +36,15 @@ public final class Linear {
         linear(VectorWidth.BITS, x, xOff, m, k, w, wType, bias, y, yOff, n);
     }
 
-    /** Heap F32 weights W(n, k) at w[wOff...]: the same contract, through a heap segment (no copy). */
+    /**
+     * Heap F32 weights W(n, k) at w[wOff...]: the same contract, run as the GEMM x W^T (its few-row path is
+     * the matvec). Not through a heap segment: mixing heap and native segments in the same JDK accessors
+     * slows every segment kernel (see SgemmKernel.Scratch).
+     */
     public static void linear(float[] x, int xOff, int m, int k, float[] w, int wOff,
                               float[] bias, float[] y, int yOff, int n) {
-        MemorySegment seg = MemorySegment.ofArray(w).asSlice((long) wOff * Float.BYTES, (long) n * k * Float.BYTES);
-        linear(VectorWidth.BITS, x, xOff, m, k, seg, DType.F32, bias, y, yOff, n);
+        Gemm.sgemm(false, true, m, n, k, 1f, x, xOff, k, w, wOff, k, 0f, y, yOff, n);
+        addBias(bias, m, y, yOff, n);
     }
 
     /** As {@link #linear(float[], int, int, int, MemorySegment, DType, float[], float[], int, int)} at a given width (0, 128, 256, 512). */
@@ -67,11 +71,14 @@ public final class Linear {
                 }
             });
         }
-        if (bias != null) {
-            for (int i = 0; i < m; i++) {
-                int row = yOff + i * n;
-                for (int j = 0; j < n; j++) y[row + j] += bias[j];
-            }
+        addBias(bias, m, y, yOff, n);
+    }
+
+    private static void addBias(float[] bias, int m, float[] y, int yOff, int n) {
+        if (bias == null) return;
+        for (int i = 0; i < m; i++) {
+            int row = yOff + i * n;
+            for (int j = 0; j < n; j++) y[row + j] += bias[j];
         }
     }
 

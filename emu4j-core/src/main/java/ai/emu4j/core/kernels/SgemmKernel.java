@@ -1,5 +1,6 @@
 package ai.emu4j.core.kernels;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -65,7 +66,7 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
     /**
      * tile[MR x nr] = Ap(MR x kc, packed k-major) * Bp(kc x nr, packed k-major); ai/bi are micro-panel
      * starts in floats. Two C2 quirks shape this (JDK 25, measured per core at 512 bits, CPU time): reading
-     * the panels from float[] instead of heap segments, or adding the accumulators into C in the same method
+     * the panels from float[] instead of segments, or adding the accumulators into C in the same method
      * instead of storing them to a tile, each drop the k loop from ~240 to 30-80 GFLOP/s.
      */
     abstract void microKernel(int kc, MemorySegment ap, long ai, MemorySegment bp, long bi, float[] tile);
@@ -180,8 +181,7 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
         int mBlocks = (m + mc - 1) / mc;
         int ncCap = Math.min(ncMax, roundUp(n, nr));
         Scratch shared = scratch();
-        float[] bp = shared.packedB(kcStep * ncCap);
-        MemorySegment bSeg = shared.bSeg;
+        MemorySegment bp = shared.packedB(kcStep * ncCap);
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc);
             int panels = (nc + nr - 1) / nr;
@@ -194,13 +194,13 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
                 AtomicInteger next = new AtomicInteger();
                 Parallel.forRange(threads, 1, (w0, w1) -> {
                     Scratch own = scratch();
-                    float[] ap = own.packedA(kc * mc);
+                    MemorySegment ap = own.packedA(kc * mc);
                     for (int t; (t = next.getAndIncrement()) < tasks; ) {
                         int ic = (t / nChunks) * mc, chunk = t % nChunks;
                         int mcCur = Math.min(mc, m - ic);
                         packA(transA, alpha, a, aOff, lda, ic, mcCur, pcF, kc, ap);
                         int p0 = (int) ((long) panels * chunk / nChunks), p1 = (int) ((long) panels * (chunk + 1) / nChunks);
-                        macroKernel(kc, mcCur, nc, own.aSeg, bSeg, p0, p1, own.tile, c, cOff + ic * ldc + jcF, ldc);
+                        macroKernel(kc, mcCur, nc, ap, bp, p0, p1, own.tile, c, cOff + ic * ldc + jcF, ldc);
                     }
                 });
             }
@@ -231,7 +231,7 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
     }
 
     /** Packs micro-panels [p0, p1) of op(B)[pc..pc+kc) x [jc..jc+nc), nr wide and k-major, zero-padding the last. */
-    private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int p0, int p1) {
+    private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, MemorySegment bp, int p0, int p1) {
         for (int jr = p0 * nr; jr < Math.min(nc, p1 * nr); jr += nr) {
             int base = (jr / nr) * kc * nr;
             int w = Math.min(nr, nc - jr);
@@ -239,16 +239,16 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (pc + p) * ldb + jc + jr;
                     int dst = base + p * nr;
-                    System.arraycopy(b, src, bp, dst, w);
-                    if (w < nr) Arrays.fill(bp, dst + w, dst + nr, 0f);
+                    MemorySegment.copy(b, src, bp, F32, (long) dst * Float.BYTES, w);
+                    if (w < nr) bp.asSlice((long) (dst + w) * Float.BYTES, (long) (nr - w) * Float.BYTES).fill((byte) 0);
                 }
             } else {
                 for (int q = 0; q < nr; q++) {
                     if (q < w) {
                         int src = bOff + (jc + jr + q) * ldb + pc;
-                        for (int p = 0; p < kc; p++) bp[base + p * nr + q] = b[src + p];
+                        for (int p = 0; p < kc; p++) bp.setAtIndex(F32, base + (long) p * nr + q, b[src + p]);
                     } else {
-                        for (int p = 0; p < kc; p++) bp[base + p * nr + q] = 0f;
+                        for (int p = 0; p < kc; p++) bp.setAtIndex(F32, base + (long) p * nr + q, 0f);
                     }
                 }
             }
@@ -256,19 +256,19 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
     }
 
     /** Packs alpha * op(A)[ic..ic+mc) x [pc..pc+kc) into MR-tall k-major micro-panels, zero-padded. */
-    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, MemorySegment ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int base = (ir / MR) * kc * MR;
             int h = Math.min(MR, mc - ir);
             for (int r = 0; r < MR; r++) {
                 if (r >= h) {
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+                    for (int p = 0; p < kc; p++) ap.setAtIndex(F32, base + (long) p * MR + r, 0f);
                 } else if (!transA) {
                     int src = aOff + (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = alpha * a[src + p];
+                    for (int p = 0; p < kc; p++) ap.setAtIndex(F32, base + (long) p * MR + r, alpha * a[src + p]);
                 } else {
                     int src = aOff + pc * lda + ic + ir + r;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = alpha * a[src + p * lda];
+                    for (int p = 0; p < kc; p++) ap.setAtIndex(F32, base + (long) p * MR + r, alpha * a[src + p * lda]);
                 }
             }
         }
@@ -277,25 +277,21 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
     /**
      * Per-thread packing buffers, grown on demand and kept, so that small GEMMs do not allocate and zero
      * megabytes per call. The calling thread's B buffer is shared read-only with the workers for one slice.
+     * They are native (off-heap) segments: the weights Linear reads are native too, and once the JDK's
+     * segment internals have seen both heap and native segments, the micro-kernel's loads compile to
+     * generic code at a third of the speed (measured 60 vs 190 GFLOP/s per core).
      */
     private final class Scratch {
-        float[] a = new float[0], b = new float[0];
+        MemorySegment a = MemorySegment.NULL, b = MemorySegment.NULL;
         final float[] tile = new float[MR * nr];
-        MemorySegment aSeg = MemorySegment.ofArray(a), bSeg = MemorySegment.ofArray(b);
 
-        float[] packedA(int size) {
-            if (a.length < size) {
-                a = new float[size];
-                aSeg = MemorySegment.ofArray(a);
-            }
+        MemorySegment packedA(int floats) {
+            if (a.byteSize() < (long) floats * Float.BYTES) a = Arena.ofAuto().allocate((long) floats * Float.BYTES, 64);
             return a;
         }
 
-        float[] packedB(int size) {
-            if (b.length < size) {
-                b = new float[size];
-                bSeg = MemorySegment.ofArray(b);
-            }
+        MemorySegment packedB(int floats) {
+            if (b.byteSize() < (long) floats * Float.BYTES) b = Arena.ofAuto().allocate((long) floats * Float.BYTES, 64);
             return b;
         }
     }

@@ -62,8 +62,11 @@ class LinearTest {
         float[] w = random(rnd, off + n * k), x = random(rnd, m * k), bias = random(rnd, n);
         float[] y = new float[m * n], expected = new float[m * n];
         Linear.linear(x, 0, m, k, w, off, bias, y, 0, n);
-        MemorySegment seg = MemorySegment.ofArray(w).asSlice((long) off * 4);
-        Linear.scalar(x, 0, m, k, seg, DType.F32, bias, expected, 0, n);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(4L * n * k);
+            MemorySegment.copy(w, off, seg, ValueLayout.JAVA_FLOAT, 0, n * k);
+            Linear.scalar(x, 0, m, k, seg, DType.F32, bias, expected, 0, n);
+        }
         for (int i = 0; i < y.length; i++) assertEquals(expected[i], y[i], 1e-5f * (1 + Math.abs(expected[i])) + 1e-6f * k);
     }
 
