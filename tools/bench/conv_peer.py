@@ -1,18 +1,22 @@
 #!/usr/bin/python3
 """PyTorch peer for the emu4j conv2d benchmark (ai.emu4j.bench.Conv2dBench runs it in the same run).
 
-    /usr/bin/python3 tools/bench/conv_peer.py --shape N,Cin,Cout,H,W,K,PAD [--warmup 2] [--iters 10] [--threads 2]
+    /usr/bin/python3 tools/bench/conv_peer.py REPS conv:N:Cin:Cout:H:W:K:PAD ...
 
 Times F.conv2d (stride 1, with bias) forward under no_grad, and forward + backward (grads for x, w, b
-from a fixed upstream gradient), as medians over --iters timed runs after --warmup runs. Prints one
-JSON line: {"shape": [...], "fwd_ms": ..., "fwdbwd_ms": ..., "threads": ..., "torch": ...}.
+from a fixed upstream gradient), as medians over REPS timed runs after 2 warm-up runs, with
+EMU4J_PEER_THREADS threads (default 2). Prints one line per spec: `SPEC FWD_MS FWDBWD_MS`.
 """
-import argparse
-import json
+import os
 import statistics
+import sys
 import time
 
-import torch
+try:
+    import torch
+except ImportError as e:
+    print(f"ERROR torch not importable: {e}", flush=True)
+    sys.exit(3)
 import torch.nn.functional as F
 
 
@@ -27,15 +31,8 @@ def median_ms(fn, warmup, iters):
     return statistics.median(times)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--shape", required=True, help="N,Cin,Cout,H,W,K,PAD")
-    ap.add_argument("--warmup", type=int, default=2)
-    ap.add_argument("--iters", type=int, default=10)
-    ap.add_argument("--threads", type=int, default=2)
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    n, cin, cout, h, w, k, pad = (int(v) for v in a.shape.split(","))
+def run(spec, reps):
+    n, cin, cout, h, w, k, pad = (int(v) for v in spec.split(":")[1:])
     g = torch.Generator().manual_seed(0)
     x = torch.rand(n, cin, h, w, generator=g) - 0.5
     wt = (torch.rand(cout, cin, k, k, generator=g) - 0.5) * 0.1
@@ -52,9 +49,12 @@ def main():
         xg.grad = wg.grad = bg.grad = None
         F.conv2d(xg, wg, bg, padding=pad).backward(dy)
 
-    print(json.dumps({"shape": [n, cin, cout, h, w, k, pad], "threads": torch.get_num_threads(), "torch": torch.__version__,
-                      "fwd_ms": median_ms(fwd, a.warmup, a.iters), "fwdbwd_ms": median_ms(fwdbwd, a.warmup, a.iters)}))
+    return median_ms(fwd, 2, reps), median_ms(fwdbwd, 2, reps)
 
 
 if __name__ == "__main__":
-    main()
+    torch.set_num_threads(int(os.environ.get("EMU4J_PEER_THREADS", "2")))
+    reps = int(sys.argv[1])
+    for spec in sys.argv[2:]:
+        fwd_ms, fwdbwd_ms = run(spec, reps)
+        print(f"{spec} {fwd_ms:.4f} {fwdbwd_ms:.4f}", flush=True)

@@ -2,18 +2,11 @@ package ai.emu4j.bench;
 
 import ai.emu4j.core.kernels.Conv;
 import ai.emu4j.core.kernels.Parallel;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * conv2d throughput of {@link Conv} against PyTorch on the same machine in the same run: for each shape,
@@ -60,7 +53,7 @@ public final class Conv2dBench {
      * warmup + iters runs; each side reports its best round median, which filters out rounds disturbed
      * by other processes on a shared machine. peerScript null skips the peer (its columns print as "-").
      */
-    public record Options(List<Shape> shapes, int warmup, int iters, int rounds, String python, Path peerScript, int peerThreads) {}
+    public record Options(List<Shape> shapes, int warmup, int iters, int rounds, TorchPeer peer) {}
 
     /** Median times in ms; NaN where not measured. */
     public record Result(Shape shape, double fwdMs, double fwdBwdMs, double peerFwdMs, double peerFwdBwdMs) {
@@ -69,9 +62,9 @@ public final class Conv2dBench {
         }
     }
 
-    public static List<Result> run(Options o, PrintStream out) throws IOException, InterruptedException {
-        out.printf("conv2d: emu4j %d compute threads, peer %s (torch threads %d); best of %d alternating rounds, each warmup %d + median of %d%n",
-                Parallel.threads(), o.peerScript() == null ? "off" : o.peerScript(), o.peerThreads(), o.rounds(), o.warmup(), o.iters());
+    public static List<Result> run(Options o, PrintStream out) {
+        out.printf("conv2d: emu4j %d compute threads, peer %s; best of %d alternating rounds, each warmup %d + median of %d%n",
+                Parallel.threads(), o.peer() == null ? "off" : o.peer().describe(), o.rounds(), o.warmup(), o.iters());
         out.println("| shape | fwd ours GFLOP/s | fwd torch GFLOP/s | fwd ratio | fwd+bwd ours GFLOP/s | fwd+bwd torch GFLOP/s | fwd+bwd ratio | ours fwd / fwd+bwd ms | torch fwd / fwd+bwd ms |");
         out.println("|---|---|---|---|---|---|---|---|---|");
         jitWarmup(o.shapes().getFirst());
@@ -81,7 +74,7 @@ public final class Conv2dBench {
             double[] peer = {Double.NaN, Double.NaN};
             for (int round = 0; round < o.rounds(); round++) {
                 best(ours, measureOurs(s, o.warmup(), o.iters()));
-                if (o.peerScript() != null) best(peer, runPeer(o.python(), o.peerScript(), s, o.warmup(), o.iters(), o.peerThreads()));
+                if (o.peer() != null) best(peer, o.peer().measureAll("conv:" + s.csv().replace(',', ':'), o.iters(), 2));
             }
             Result r = new Result(s, ours[0], ours[1], peer[0], peer[1]);
             results.add(r);
@@ -154,38 +147,9 @@ public final class Conv2dBench {
         return iters % 2 == 1 ? t[iters / 2] : (t[iters / 2 - 1] + t[iters / 2]) / 2;
     }
 
-    /** Runs the peer script for one shape and returns its {fwd_ms, fwdbwd_ms}. */
-    static double[] runPeer(String python, Path script, Shape s, int warmup, int iters, int threads)
-            throws IOException, InterruptedException {
-        List<String> cmd = List.of(python, script.toString(), "--shape", s.csv(), "--warmup", Integer.toString(warmup),
-                "--iters", Integer.toString(iters), "--threads", Integer.toString(threads));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException("peer timed out: " + String.join(" ", cmd));
-        }
-        if (p.exitValue() != 0) throw new IOException("peer failed (exit " + p.exitValue() + "): " + String.join(" ", cmd));
-        String last = stdout.strip();
-        last = last.substring(last.lastIndexOf('\n') + 1);
-        JsonNode j = new ObjectMapper().readTree(last);
-        return new double[] {j.get("fwd_ms").asDouble(), j.get("fwdbwd_ms").asDouble()};
-    }
-
-    /** tools/bench/conv_peer.py in the working directory or the nearest parent that has it; null if none. */
-    public static Path findPeerScript() {
-        Path rel = Path.of("tools", "bench", "conv_peer.py");
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve(rel))) return d.resolve(rel);
-        }
-        return null;
-    }
-
     /** Without arguments: the default shapes, 3 rounds of 2 warmup + 10 timed runs, PyTorch via /usr/bin/python3. */
     public static void main(String[] args) throws Exception {
         List<Shape> shapes = args.length == 0 ? DEFAULT_SHAPES : Arrays.stream(args).map(Shape::parse).toList();
-        Path script = findPeerScript();
-        if (script == null) throw new IllegalStateException("tools/bench/conv_peer.py not found from " + Path.of("").toAbsolutePath());
-        run(new Options(shapes, 2, 10, 3, "/usr/bin/python3", script, 2), System.out);
+        run(new Options(shapes, 2, 10, 3, TorchPeer.locate("conv_peer.py", Parallel.threads())), System.out);
     }
 }

@@ -10,36 +10,50 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs tools/bench/gemm_peer.py (PyTorch) for one shape spec at a time and reads back its figure. One
- * process per shape costs about a second of torch import but keeps the peer's timing right next to ours.
- * Torch gets the same thread count as our pool (torch.set_num_threads, OMP/OPENBLAS_NUM_THREADS).
+ * Runs a PyTorch peer script from tools/bench/ for one spec at a time and reads back its figures. Every
+ * peer script takes {@code REPS SPEC...} and prints {@code SPEC VALUE...} per spec, or a line starting
+ * with ERROR. One process per spec costs about a second of torch import but keeps the peer's timing
+ * right next to ours. Torch gets the same thread count as our pool (torch.set_num_threads,
+ * OMP/OPENBLAS_NUM_THREADS).
  */
 public final class TorchPeer {
     private final String python;
+    private final String scriptName;
     private final Path script;
     private final int threads;
     private String failure;
 
-    private TorchPeer(String python, Path script, int threads) {
+    private TorchPeer(String python, String scriptName, Path script, int threads) {
         this.python = python;
+        this.scriptName = scriptName;
         this.script = script;
         this.threads = threads;
     }
 
-    /** The peer using /usr/bin/python3 (else python3 on PATH) and the script found from the repo root. */
-    public static TorchPeer locate(int threads) {
+    /** The peer tools/bench/{scriptName} run by /usr/bin/python3 (else python3 on PATH), found from the repo root. */
+    public static TorchPeer locate(String scriptName, int threads) {
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        return new TorchPeer(python, findScript(), threads);
+        return new TorchPeer(python, scriptName, findScript(scriptName), threads);
     }
 
     public String describe() {
-        return script == null ? "tools/bench/gemm_peer.py not found (set -Demu4j.home)" : python + " " + script + ", " + threads + " threads";
+        return script == null ? "tools/bench/" + scriptName + " not found (set -Demu4j.home)" : python + " " + script + ", " + threads + " threads";
     }
 
-    /** The figure for spec, or NaN after printing one clear error line (torch missing, script missing...). */
+    /** The first figure for spec, or NaN after printing one clear error line (torch missing, script missing...). */
     public double measure(String spec, int reps) {
-        if (failure != null) return Double.NaN;
-        if (script == null) return fail("peer script tools/bench/gemm_peer.py not found; run from the repo or set -Demu4j.home");
+        return measureAll(spec, reps, 1)[0];
+    }
+
+    /** The first {@code count} figures for spec; NaNs after one clear error line when the peer cannot run. */
+    public double[] measureAll(String spec, int reps, int count) {
+        double[] none = new double[count];
+        java.util.Arrays.fill(none, Double.NaN);
+        if (failure != null) return none;
+        if (script == null) {
+            fail("peer script tools/bench/" + scriptName + " not found; run from the repo or set -Demu4j.home");
+            return none;
+        }
         List<String> cmd = List.of(python, script.toString(), Integer.toString(reps), spec);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
@@ -53,27 +67,34 @@ public final class TorchPeer {
             }
             int rc = p.waitFor();
             for (String line : lines) {
-                if (line.startsWith("ERROR")) return fail("peer: " + line.substring(5).trim());
+                if (line.startsWith("ERROR")) {
+                    fail("peer: " + line.substring(5).trim());
+                    return none;
+                }
                 String[] f = line.trim().split("\\s+");
-                if (f.length == 2 && f[0].equals(spec)) return Double.parseDouble(f[1]);
+                if (f.length > count && f[0].equals(spec)) {
+                    double[] v = new double[count];
+                    for (int i = 0; i < count; i++) v[i] = Double.parseDouble(f[i + 1]);
+                    return v;
+                }
             }
-            return fail("peer exited " + rc + " without a figure for " + spec + ": " + String.join(" | ", lines));
+            fail("peer exited " + rc + " without figures for " + spec + ": " + String.join(" | ", lines));
         } catch (IOException e) {
-            return fail("cannot run " + python + ": " + e.getMessage());
+            fail("cannot run " + python + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return fail("interrupted");
+            fail("interrupted");
         }
+        return none;
     }
 
-    private double fail(String why) {
+    private void fail(String why) {
         failure = why;
         System.err.println("emu4j bench: no PyTorch figures: " + why);
-        return Double.NaN;
     }
 
-    private static Path findScript() {
-        Path rel = Path.of("tools", "bench", "gemm_peer.py");
+    private static Path findScript(String scriptName) {
+        Path rel = Path.of("tools", "bench", scriptName);
         List<Path> starts = new ArrayList<>();
         String home = System.getProperty("emu4j.home");
         if (home != null) starts.add(Path.of(home));

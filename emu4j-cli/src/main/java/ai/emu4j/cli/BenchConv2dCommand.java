@@ -1,7 +1,8 @@
 package ai.emu4j.cli;
 
 import ai.emu4j.bench.Conv2dBench;
-import java.nio.file.Path;
+import ai.emu4j.bench.TorchPeer;
+import ai.emu4j.core.kernels.Parallel;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,15 +27,6 @@ public final class BenchConv2dCommand implements Callable<Integer> {
             description = "Alternating ours/torch rounds per shape; each side reports its best round (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the peer (default ${DEFAULT-VALUE}).")
-    String python;
-
-    @Option(names = "--peer-script", description = "Peer script; default: tools/bench/conv_peer.py found from the working directory up.")
-    Path peerScript;
-
-    @Option(names = "--peer-threads", defaultValue = "2", description = "torch.set_num_threads for the peer (default ${DEFAULT-VALUE}).")
-    int peerThreads;
-
     @Option(names = "--no-peer", description = "Only time emu4j.")
     boolean noPeer;
 
@@ -43,15 +35,8 @@ public final class BenchConv2dCommand implements Callable<Integer> {
         if (warmup < 0 || iters < 1 || rounds < 1) throw new IllegalArgumentException("need --warmup >= 0, --iters >= 1 and --rounds >= 1");
         List<Conv2dBench.Shape> list = shapes == null ? Conv2dBench.DEFAULT_SHAPES
                 : shapes.stream().map(Conv2dBench.Shape::parse).toList();
-        Path script = null;
-        if (!noPeer) {
-            script = peerScript != null ? peerScript : Conv2dBench.findPeerScript();
-            if (script == null) {
-                System.err.println("conv2d: tools/bench/conv_peer.py not found; run from the repository or pass --peer-script / --no-peer");
-                return 2;
-            }
-        }
-        Conv2dBench.run(new Conv2dBench.Options(list, warmup, iters, rounds, python, script, peerThreads), System.out);
+        TorchPeer peer = noPeer ? null : TorchPeer.locate("conv_peer.py", Parallel.threads());
+        Conv2dBench.run(new Conv2dBench.Options(list, warmup, iters, rounds, peer), System.out);
         return 0;
     }
 }

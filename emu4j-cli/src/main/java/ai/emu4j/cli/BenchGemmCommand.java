@@ -29,7 +29,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (reps < 1) throw new IllegalArgumentException("--reps must be at least 1");
-        TorchPeer peer = noPeer ? null : TorchPeer.locate(Parallel.threads());
+        TorchPeer peer = noPeer ? null : TorchPeer.locate("gemm_peer.py", Parallel.threads());
         new GemmBench(reps, vectorBits, peer).run(shapes == null ? GemmBench.DEFAULT_SHAPES : shapes, System.out);
         return 0;
     }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "emu4j", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Pure-Java engine for Emu3-style multimodal models.",
-        subcommands = {InfoCommand.class, TextTokenizerCommand.class})
+        subcommands = {InfoCommand.class, BenchCommand.class, TextTokenizerCommand.class})
 public final class Main implements Callable<Integer> {
     public static final String VERSION = "emu4j 0.1.0";
     public static final int EXIT_OK = 0;
