@@ -175,6 +175,10 @@ public final class MediaFiles {
         if (dir == null || !Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(String.valueOf(dir), null, "output folder does not exist");
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
+            // createTempFile makes the file owner-only; outputs are ordinary files.
+            if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
