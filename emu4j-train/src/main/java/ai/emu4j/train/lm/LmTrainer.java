@@ -86,6 +86,7 @@ public final class LmTrainer {
         VisionTokens tokens = VisionTokens.from(tokenizer, SpecialNames.EMU3);
         Emu3Processor processor = new Emu3Processor(tokenizer, tokens, o.chatTemplate());
         Manifest manifest = Manifest.read(o.data());
+        Files.createDirectories(o.output().toAbsolutePath().getParent());
         List<Manifest.Entry> train = manifest.split("train"), val = manifest.split("val");
         if (train.isEmpty()) throw new IOException(o.data().resolve(Manifest.FILE) + ": no entries with split \"train\"");
         Map<String, EncodedVisual> codes;

@@ -79,12 +79,12 @@ public final class SyntheticShapes {
     /**
      * A small Emu3-compatible tokenizer.json: Emu3's special strings (pad first, id 0), then
      * {@code <|visual token 000000|>}.. for the codebook, then a byte-level BPE (Qwen pre-tokenizer, digits
-     * one by one as Emu3's) learned from texts up to vocabSize text tokens.
+     * one by one as Emu3's) of the 256 byte tokens plus up to {@code merges} merges learned from texts.
      */
-    public static void writeTokenizer(Path file, List<String> texts, int textVocab, int codebookSize) throws IOException {
+    public static void writeTokenizer(Path file, List<String> texts, int merges, int codebookSize) throws IOException {
         List<String> specials = new ArrayList<>(SpecialNames.EMU3.all());
         for (int c = 0; c < codebookSize; c++) specials.add(VisionTokens.visualTokenName(c));
-        BpeTrainer trainer = new BpeTrainer(new BpeTrainer.Options(specials.size() + textVocab, specials, "qwen", 1));
+        BpeTrainer trainer = new BpeTrainer(new BpeTrainer.Options(specials.size() + 256 + merges, specials, "qwen", 1));
         for (String t : texts) trainer.add(t);
         BpeTrainer.writeAtomically(file, BpeTrainer.toTokenizerJson(trainer.train(msg -> {})));
     }
