@@ -28,6 +28,11 @@ public record Emu3Processor(TextTokenizer tokenizer, VisionTokens tokens, String
 
     public Emu3Processor {
         if (chatTemplate == null) chatTemplate = DEFAULT_CHAT_TEMPLATE;
+        checkTemplate(chatTemplate);
+    }
+
+    /** A chat template holds {image_prompt} and {text_prompt} exactly once each. */
+    public static void checkTemplate(String chatTemplate) {
         for (String p : new String[] {IMAGE_PROMPT, TEXT_PROMPT}) {
             int at = chatTemplate.indexOf(p);
             if (at < 0 || chatTemplate.indexOf(p, at + 1) >= 0) throw new IllegalArgumentException("chat template must contain " + p + " exactly once: " + chatTemplate);

@@ -63,21 +63,36 @@ public final class MediaFiles {
         }
     }
 
-    /** A PNG with one tEXt chunk per entry (keywords 1-79 Latin-1 characters, as the PNG spec requires). */
+    /**
+     * A PNG with one text chunk per entry: tEXt when the value is Latin-1 (what the PNG spec allows in
+     * tEXt), iTXt (UTF-8) otherwise, so prompts in any script survive. Keywords must be 1-79 Latin-1 characters.
+     */
     public static void writePng(RgbImage image, Map<String, String> text, Path file) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         BufferedImage bi = toBuffered(image);
         ImageWriteParam param = writer.getDefaultWriteParam();
         IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(bi), param);
-        IIOMetadataNode tEXt = new IIOMetadataNode("tEXt");
+        IIOMetadataNode tEXt = new IIOMetadataNode("tEXt"), iTXt = new IIOMetadataNode("iTXt");
         text.forEach((k, v) -> {
-            IIOMetadataNode e = new IIOMetadataNode("tEXtEntry");
-            e.setAttribute("keyword", k);
-            e.setAttribute("value", v);
-            tEXt.appendChild(e);
+            if (v.chars().allMatch(ch -> ch <= 0xFF)) {
+                IIOMetadataNode e = new IIOMetadataNode("tEXtEntry");
+                e.setAttribute("keyword", k);
+                e.setAttribute("value", v);
+                tEXt.appendChild(e);
+            } else {
+                IIOMetadataNode e = new IIOMetadataNode("iTXtEntry");
+                e.setAttribute("keyword", k);
+                e.setAttribute("compressionFlag", "FALSE");
+                e.setAttribute("compressionMethod", "0");
+                e.setAttribute("languageTag", "");
+                e.setAttribute("translatedKeyword", "");
+                e.setAttribute("text", v);
+                iTXt.appendChild(e);
+            }
         });
         IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
-        root.appendChild(tEXt);
+        if (tEXt.getLength() > 0) root.appendChild(tEXt);
+        if (iTXt.getLength() > 0) root.appendChild(iTXt);
         meta.mergeTree("javax_imageio_png_1.0", root);
         atomically(file, tmp -> {
             try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
@@ -89,7 +104,7 @@ public final class MediaFiles {
         });
     }
 
-    /** The tEXt chunks of a PNG, keyword to value. */
+    /** The tEXt and iTXt chunks of a PNG, keyword to value. */
     public static Map<String, String> readPngText(Path file) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
@@ -101,6 +116,11 @@ public final class MediaFiles {
                 for (int i = 0; i < entries.getLength(); i++) {
                     var e = (IIOMetadataNode) entries.item(i);
                     out.put(e.getAttribute("keyword"), e.getAttribute("value"));
+                }
+                var international = root.getElementsByTagName("iTXtEntry");
+                for (int i = 0; i < international.getLength(); i++) {
+                    var e = (IIOMetadataNode) international.item(i);
+                    out.put(e.getAttribute("keyword"), e.getAttribute("text"));
                 }
                 return out;
             } finally {

@@ -42,6 +42,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
         if (!(clip > 0)) throw new IllegalArgumentException("gradient clip must be positive, got " + clip);
         if (checkpointEvery <= 0) throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointEvery);
         if (!tasks.equals("both") && !tasks.equals("t2i") && !tasks.equals("i2t")) throw new IllegalArgumentException("tasks must be both, t2i or i2t, got " + tasks);
+        ai.emu4j.models.emu3.Emu3Processor.checkTemplate(chatTemplate);
         if (visionOnly && tasks.equals("i2t")) throw new IllegalArgumentException("vision-only loss leaves nothing to learn from visual-to-text samples");
     }
 

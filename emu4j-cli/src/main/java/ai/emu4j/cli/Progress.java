@@ -1,0 +1,31 @@
+package ai.emu4j.cli;
+
+import java.io.PrintWriter;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+
+/** Progress bars on the command's stderr (so tests and pipes capture them), redrawn in place with CR. */
+final class Progress {
+    private Progress() {}
+
+    static ProgressBar bar(PrintWriter err, String task, long max, String unit) {
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(max)
+                .setUnit(" " + unit, 1)
+                .setUpdateIntervalMillis(200)
+                .setMaxRenderedLength(100)
+                .setConsumer(new DelegatingProgressBarConsumer(line -> {
+                    err.print("\r" + line);
+                    err.flush();
+                }, 100) {
+                    @Override
+                    public void close() {
+                        err.println();
+                        err.flush();
+                    }
+                })
+                .build();
+    }
+}

@@ -1,0 +1,44 @@
+package ai.emu4j.cli;
+
+import ai.emu4j.models.sampling.Sampler;
+import java.security.SecureRandom;
+import picocli.CommandLine.Option;
+
+/** Seed and sampling knobs; each command supplies its own defaults for temperature and top-k. */
+final class SamplingOptions {
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed; a random one is drawn and printed when not given.")
+    Long seed;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "Keep the K most likely tokens (0 = all).")
+    Integer topK;
+
+    @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling mass in (0, 1]; default 1 (off).")
+    Float topP;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature; 0 is greedy.")
+    Float temperature;
+
+    private long resolvedSeed = Long.MIN_VALUE;
+
+    /** The seed given, or one drawn once per command run. */
+    long seed() {
+        if (resolvedSeed == Long.MIN_VALUE) resolvedSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
+        return resolvedSeed;
+    }
+
+    float temperature(float fallback) {
+        return temperature != null ? temperature : fallback;
+    }
+
+    int topK(int fallback) {
+        return topK != null ? topK : fallback;
+    }
+
+    float topP() {
+        return topP != null ? topP : 1f;
+    }
+
+    Sampler sampler(float defaultTemperature, int defaultTopK, long seed) {
+        return new Sampler(temperature(defaultTemperature), topK(defaultTopK), topP(), seed);
+    }
+}
