@@ -7,6 +7,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 
 /** Progress bars on the command's stderr (so tests and pipes capture them), redrawn in place with CR. */
 final class Progress {
+    /** Wide enough for the bar and the training report (loss per modality, lr, tokens/s, validation loss). */
+    private static final int WIDTH = 180;
+
     private Progress() {}
 
     static ProgressBar bar(PrintWriter err, String task, long max, String unit) {
@@ -15,11 +18,11 @@ final class Progress {
                 .setInitialMax(max)
                 .setUnit(" " + unit, 1)
                 .setUpdateIntervalMillis(200)
-                .setMaxRenderedLength(100)
+                .setMaxRenderedLength(WIDTH)
                 .setConsumer(new DelegatingProgressBarConsumer(line -> {
                     err.print("\r" + line);
                     err.flush();
-                }, 100) {
+                }, WIDTH) {
                     @Override
                     public void close() {
                         err.println();

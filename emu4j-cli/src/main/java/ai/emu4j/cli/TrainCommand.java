@@ -129,7 +129,7 @@ public final class TrainCommand implements Runnable {
     private static final class Listener implements LmTrainer.Listener {
         private final PrintWriter err;
         private ProgressBar bar;
-        private String val = "";
+        private String val = "", last = "";
 
         Listener(PrintWriter err) {
             this.err = err;
@@ -137,6 +137,7 @@ public final class TrainCommand implements Runnable {
 
         @Override
         public void log(String line) {
+            close();   // only the final "wrote" line comes after the bar
             err.println(line);
             err.flush();
         }
@@ -151,17 +152,19 @@ public final class TrainCommand implements Runnable {
         @Override
         public void step(LmTrainer.StepReport r) {
             bar.stepTo(r.step());
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f text %.3f vision %.3f lr %.2e %.0f tok/s%s",
-                    r.loss(), r.textLoss(), r.visionLoss(), r.lr(), r.tokensPerSecond(), val));
+            last = String.format(Locale.ROOT, "loss %.3f text %.3f vision %.3f lr %.1e %.0f tok/s", r.loss(), r.textLoss(), r.visionLoss(), r.lr(), r.tokensPerSecond());
+            bar.setExtraMessage(last + val);
         }
 
         @Override
         public void checkpoint(long step, double valLoss, Path file) {
             val = Double.isNaN(valLoss) ? "" : String.format(Locale.ROOT, " val %.3f", valLoss);
+            bar.setExtraMessage(last + val);
         }
 
         void close() {
             if (bar != null) bar.close();
+            bar = null;
         }
     }
 }
