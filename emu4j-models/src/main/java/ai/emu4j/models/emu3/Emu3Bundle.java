@@ -53,8 +53,9 @@ public record Emu3Bundle(Path folder, JsonNode configJson, LlamaLoader.Loaded lm
         }
         Path vqDir = vqFolder != null ? vqFolder : folder.resolve(VISION_SUBFOLDER);
         if (!Files.isDirectory(vqDir)) {
-            throw new NoSuchFileException(vqDir.toString(), null, vqFolder != null ? "vision tokenizer folder not found"
-                    : "no vision tokenizer: pass --vq DIR or put it in " + VISION_SUBFOLDER + "/ inside the model folder");
+            // The hint rides in the file name: callers that print only getFile() still show it.
+            throw new NoSuchFileException(vqDir + (vqFolder != null ? " (vision tokenizer folder)"
+                    : " (no vision tokenizer: pass --vq DIR or put one in " + VISION_SUBFOLDER + "/ inside the model folder)"));
         }
         LlamaLoader.Loaded lm = LlamaLoader.load(folder);
         Emu3VisionVQ vq = null;
