@@ -41,6 +41,7 @@ public final class CaptionCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cmd = spec.commandLine();
         if (maxTokens < 1) throw new CommandLine.ParameterException(cmd, "--max-tokens must be positive, got " + maxTokens);
+        sampling.check(cmd, 0f, 0);
         PrintWriter out = cmd.getOut();
         var picture = VQImages.read(image);
         try (Emu3Bundle b = modelOptions.open()) {

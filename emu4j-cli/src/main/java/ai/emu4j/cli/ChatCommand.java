@@ -53,6 +53,7 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cmd = spec.commandLine();
         if (maxTokens < 1) throw new CommandLine.ParameterException(cmd, "--max-tokens must be positive, got " + maxTokens);
+        sampling.check(cmd, 0f, 0);
         PrintWriter out = cmd.getOut(), err = cmd.getErr();
         boolean tty = System.console() != null && stdin == System.in;
         try (Emu3Bundle b = modelOptions.open()) {

@@ -64,6 +64,7 @@ public final class GenerateCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         if (count < 1 || count > MAX_COUNT) throw new CommandLine.ParameterException(cmd, "-n must be in 1.." + MAX_COUNT + ", got " + count);
         if (!(cfg >= 0) || Float.isInfinite(cfg)) throw new CommandLine.ParameterException(cmd, "--cfg must be a finite number >= 0, got " + cfg);
+        sampling.check(cmd, 1f, DEFAULT_TOP_K);
         Path first = outputFile(cmd, 0);
         long seed = sampling.seed();
         PrintWriter out = cmd.getOut(), err = cmd.getErr();
@@ -80,7 +81,6 @@ public final class GenerateCommand implements Callable<Integer> {
             b.checkFits(ids.length, generated);
             b.checkFits(negIds.length, generated);
             int topK = sampling.topK(DEFAULT_TOP_K);
-            sampling.sampler(1f, topK, seed);   // validates the knobs before any work
             int px = b.vq().config().spatialFactor();
             Map<String, String> params = new LinkedHashMap<>();
             params.put("prompt", prompt);

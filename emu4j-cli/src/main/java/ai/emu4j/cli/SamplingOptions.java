@@ -2,6 +2,7 @@ package ai.emu4j.cli;
 
 import ai.emu4j.models.sampling.Sampler;
 import java.security.SecureRandom;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Seed and sampling knobs; each command supplies its own defaults for temperature and top-k. */
@@ -40,5 +41,14 @@ final class SamplingOptions {
 
     Sampler sampler(float defaultTemperature, int defaultTopK, long seed) {
         return new Sampler(temperature(defaultTemperature), topK(defaultTopK), topP(), seed);
+    }
+
+    /** Bad knobs are usage errors, reported before any model is loaded. */
+    void check(CommandLine cmd, float defaultTemperature, int defaultTopK) {
+        try {
+            sampler(defaultTemperature, defaultTopK, 0);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
+        }
     }
 }

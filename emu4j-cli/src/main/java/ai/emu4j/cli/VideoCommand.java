@@ -62,6 +62,7 @@ public final class VideoCommand implements Runnable {
             if (frames < 1 || frames > MAX_FRAMES) throw new CommandLine.ParameterException(cmd, "--frames must be in 1.." + MAX_FRAMES + ", got " + frames);
             if (!(cfg >= 0) || Float.isInfinite(cfg)) throw new CommandLine.ParameterException(cmd, "--cfg must be a finite number >= 0, got " + cfg);
             if (fps < 1 || fps > 100) throw new CommandLine.ParameterException(cmd, "--fps must be in 1..100, got " + fps);
+            sampling.check(cmd, 1f, GenerateCommand.DEFAULT_TOP_K);
         }
 
         /** Generates {@link #frames} after the prompts (which end with img or the given frames), then decodes given + new frames to the GIF. */

@@ -113,6 +113,8 @@ class Emu3CommandsTest {
         assertTrue(ratio.err().contains("--ratio") && ratio.err().strip().lines().count() == 1, ratio.err());
         assertEquals(Main.EXIT_USAGE, run(new GenerateCommand(), "-p", "x", "-o", out, "-n", "-3", "--model", m).exit());
         assertEquals(Main.EXIT_USAGE, run(new GenerateCommand(), "-p", "x", "-o", out, "-n", "100000000", "--model", m).exit());
+        assertEquals(Main.EXIT_USAGE, run(new GenerateCommand(), "-p", "x", "-o", out, "--top-p", "0", "--model", m).exit());
+        assertEquals(Main.EXIT_USAGE, run(new CaptionCommand(), "x.png", "--temperature", "-1", "--model", m).exit());
         Run absurd = run(new GenerateCommand(), "-p", "x", "-o", out, "--ratio", "1000:1", "--model", m);
         assertEquals(Main.EXIT_USAGE, absurd.exit(), absurd.err());
 

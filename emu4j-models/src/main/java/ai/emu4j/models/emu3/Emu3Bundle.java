@@ -1,5 +1,6 @@
 package ai.emu4j.models.emu3;
 
+import ai.emu4j.core.ops.Indexing;
 import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.models.llama.LlamaConfig;
 import ai.emu4j.models.llama.LlamaLoader;
@@ -110,22 +111,29 @@ public record Emu3Bundle(Path folder, JsonNode configJson, LlamaLoader.Loaded lm
 
     /** Codes of one image, resized as the processor says. */
     public EncodedVisual encodeImage(RgbImage image) {
-        Tensor codes = vq.encode(imageProcessor.preprocess(image));                  // (1, h, w)
+        return encodeImage(vq, imageProcessor, image);
+    }
+
+    /** Codes of a clip whose frame count is a multiple of the temporal factor; frames are resized independently and must agree in size. */
+    public EncodedVisual encodeVideo(List<RgbImage> frames) {
+        return encodeVideo(vq, imageProcessor, frames);
+    }
+
+    public static EncodedVisual encodeImage(Emu3VisionVQ vq, VQImageProcessor pre, RgbImage image) {
+        Tensor codes = vq.encode(pre.preprocess(image));                                   // (1, h, w)
         int[] s = codes.shape();
         return new EncodedVisual(codes.toIntArray(), 1, new Emu3Processor.GridSize(s[1], s[2]), false);
     }
 
-    /** Codes of a clip whose frame count is a multiple of the temporal factor; all frames get the first frame's size. */
-    public EncodedVisual encodeVideo(List<RgbImage> frames) {
+    public static EncodedVisual encodeVideo(Emu3VisionVQ vq, VQImageProcessor pre, List<RgbImage> frames) {
         int tdf = vq.config().temporal_downsample_factor();
         if (frames.isEmpty() || frames.size() % tdf != 0) throw new IllegalArgumentException("a clip needs a positive multiple of " + tdf + " frames, got " + frames.size());
         Tensor[] px = new Tensor[frames.size()];
-        for (int i = 0; i < px.length; i++) px[i] = imageProcessor.preprocess(frames.get(i)).unsqueeze(0);
-        int[] s0 = px[0].shape();
-        for (Tensor t : px) {
-            if (t.shape()[2] != s0[2] || t.shape()[3] != s0[3]) throw new IllegalArgumentException("clip frames differ in size");
+        for (int i = 0; i < px.length; i++) {
+            px[i] = pre.preprocess(frames.get(i)).unsqueeze(0);                          // (1, 3, H, W)
+            if (px[i].size(2) != px[0].size(2) || px[i].size(3) != px[0].size(3)) throw new IllegalArgumentException("clip frames differ in size");
         }
-        Tensor codes = vq.encode(ai.emu4j.core.ops.Indexing.cat(px, 0));          // (T', h, w)
+        Tensor codes = vq.encode(Indexing.cat(px, 0));                                     // (T', h, w)
         int[] s = codes.shape();
         return new EncodedVisual(codes.toIntArray(), s[0], new Emu3Processor.GridSize(s[1], s[2]), true);
     }

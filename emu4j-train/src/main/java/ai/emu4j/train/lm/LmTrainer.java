@@ -166,6 +166,7 @@ public final class LmTrainer {
             }
             if (stopped) break;
         }
+        if (Double.isNaN(valLoss)) valLoss = validate(model, valSamples, tokens.pad());   // resumed at the end: no step ran
         writeModelFolder(config, weights, tokens, codes.get(train.get(0).id()).grid());
         listener.log("wrote " + o.output());
         return new Result(step, valLoss, stopped);

@@ -1,5 +1,6 @@
 package ai.emu4j.train.lm;
 
+import ai.emu4j.models.emu3.Emu3Bundle;
 import ai.emu4j.models.emu3.Emu3Processor;
 import ai.emu4j.models.emu3.EncodedVisual;
 import ai.emu4j.models.vq.Emu3VisionVQ;
@@ -7,8 +8,6 @@ import ai.emu4j.models.vq.MediaFiles;
 import ai.emu4j.models.vq.RgbImage;
 import ai.emu4j.models.vq.VQImageProcessor;
 import ai.emu4j.models.vq.VQImages;
-import ai.emu4j.core.ops.Indexing;
-import ai.emu4j.core.tensor.Tensor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -81,20 +80,11 @@ final class TokenCache {
 
     /** A picture is one grid; a clip keeps its frames up to a multiple of the temporal factor (at least one chunk). */
     private static EncodedVisual encode(Manifest.Entry e, Emu3VisionVQ vq, VQImageProcessor pre) throws IOException {
-        if (!e.video()) {
-            RgbImage img = VQImages.read(e.file());
-            Tensor codes = vq.encode(pre.preprocess(img));                                // (1, h, w)
-            int[] s = codes.shape();
-            return new EncodedVisual(codes.toIntArray(), 1, new Emu3Processor.GridSize(s[1], s[2]), false);
-        }
+        if (!e.video()) return Emu3Bundle.encodeImage(vq, pre, VQImages.read(e.file()));
         List<RgbImage> frames = MediaFiles.readFrames(e.file());
         int tdf = vq.config().temporal_downsample_factor(), usable = frames.size() / tdf * tdf;
         if (usable == 0) throw new IOException(e.file() + ": a video needs at least " + tdf + " frames, it has " + frames.size());
-        Tensor[] px = new Tensor[usable];
-        for (int i = 0; i < usable; i++) px[i] = pre.preprocess(frames.get(i)).unsqueeze(0);
-        Tensor codes = vq.encode(Indexing.cat(px, 0));                                   // (T', h, w)
-        int[] s = codes.shape();
-        return new EncodedVisual(codes.toIntArray(), s[0], new Emu3Processor.GridSize(s[1], s[2]), true);
+        return Emu3Bundle.encodeVideo(vq, pre, frames.subList(0, usable));
     }
 
     private static String key(List<Manifest.Entry> entries, Path vqDir, long imageArea) throws IOException {
