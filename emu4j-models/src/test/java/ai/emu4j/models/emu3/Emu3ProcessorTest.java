@@ -69,6 +69,26 @@ class Emu3ProcessorTest {
         }
     }
 
+    /** calculate_generate_size as Python 3 computes it (python3 -c, round() half to even), "ratio area rows cols". */
+    @Test
+    void generateSizeMatchesPython() {
+        String[] python = {
+                "1:1 518400 90 90", "1:1 262144 64 64", "1:1 16384 16 16", "1:1 400 2 2", "1:1 784 4 4", "1:1 1000 4 4",
+                "16:9 518400 68 120", "16:9 262144 48 85", "16:9 16384 12 21", "16:9 400 2 3", "16:9 784 3 5", "16:9 1000 3 5",
+                "9:16 518400 120 68", "9:16 262144 85 48", "9:16 16384 21 12", "9:16 400 3 2", "9:16 784 5 3", "9:16 1000 5 3",
+                "4:3 518400 78 104", "4:3 262144 55 74", "4:3 16384 14 18", "4:3 400 2 3", "4:3 784 3 4", "4:3 1000 3 5",
+                "3:4 518400 104 78", "3:4 262144 74 55", "3:4 16384 18 14", "3:4 400 3 2", "3:4 784 4 3", "3:4 1000 5 3",
+                "21:9 518400 59 137", "21:9 262144 42 98", "21:9 16384 10 24", "21:9 400 2 4", "21:9 784 2 5", "21:9 1000 3 6",
+                "3:2 518400 73 110", "3:2 262144 52 78", "3:2 16384 13 20", "3:2 400 2 3", "3:2 784 3 4", "3:2 1000 3 5",
+                "5:4 518400 80 101", "5:4 262144 57 72", "5:4 16384 14 18", "5:4 400 2 3", "5:4 784 3 4", "5:4 1000 4 4",
+                "7:3 518400 59 137", "7:3 262144 42 98", "7:3 16384 10 24", "7:3 400 2 4", "7:3 784 2 5", "7:3 1000 3 6"};
+        for (String row : python) {
+            String[] f = row.split(" ");
+            Emu3Processor.GridSize g = Emu3Processor.generateSize(f[0], Long.parseLong(f[1]), 8);
+            assertEquals(new Emu3Processor.GridSize(Integer.parseInt(f[2]), Integer.parseInt(f[3])), g, row);
+        }
+    }
+
     @Test
     void generationPromptEqualsEmu3sString() {
         Emu3Processor.GridSize g = Emu3Processor.generateSize("16:9", 518400, 8);
