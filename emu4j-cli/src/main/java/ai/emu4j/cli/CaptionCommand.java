@@ -55,8 +55,13 @@ public final class CaptionCommand implements Callable<Integer> {
     static void answer(Emu3Bundle b, int[] prompt, int maxTokens, SamplingOptions sampling, PrintWriter out) {
         b.checkFits(prompt.length + 1, 0);
         int room = Math.min(maxTokens, b.contextLength() - prompt.length);
+        // Answers follow "ASSISTANT:" and so begin with a space (our training data writes " caption"); it is not printed.
+        boolean[] started = {false};
         new Understanding(b.model(), b.tokens(), b.tokenizer()).answer(prompt, sampling.sampler(0f, 0, sampling.seed()), room, piece -> {
-            out.print(piece);
+            String text = started[0] ? piece : piece.stripLeading();
+            if (text.isEmpty()) return;
+            started[0] = true;
+            out.print(text);
             out.flush();
         }, null);
         out.println();

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Progress bars on the command's stderr (so tests and pipes capture them), redrawn in place with CR. */
 final class Progress {
@@ -15,6 +16,7 @@ final class Progress {
     static ProgressBar bar(PrintWriter err, String task, long max, String unit) {
         return new ProgressBarBuilder()
                 .setTaskName(task)
+                .setStyle(ProgressBarStyle.UNICODE_BLOCK)   // no colour codes: stderr is often a log file
                 .setInitialMax(max)
                 .setUnit(" " + unit, 1)
                 .setUpdateIntervalMillis(200)
