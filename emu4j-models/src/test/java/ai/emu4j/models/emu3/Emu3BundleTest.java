@@ -69,6 +69,28 @@ class Emu3BundleTest {
     }
 
     @Test
+    void shardedWeightsLoadTheSame(@TempDir Path dir) throws IOException {
+        Path m = folder(dir.resolve("m"), "", true, 8);
+        LlamaConfig c = LlamaConfig.read(m.resolve("config.json"));
+        Files.delete(m.resolve("model.safetensors"));
+        SafeTensorsWriter a = new SafeTensorsWriter(), b = new SafeTensorsWriter();
+        StringBuilder map = new StringBuilder();
+        var named = LlamaWeights.init(c, new Rng(1)).named();
+        int i = 0;
+        for (var e : named.entrySet()) {
+            String shard = i++ % 2 == 0 ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
+            (shard.contains("00001-") ? a : b).addFloats(e.getKey(), DType.F32, Arrays.stream(e.getValue().shape()).asLongStream().toArray(), e.getValue().dataF32());
+            map.append(map.isEmpty() ? "" : ", ").append('"').append(e.getKey()).append("\": \"").append(shard).append('"');
+        }
+        a.write(m.resolve("model-00001-of-00002.safetensors"));
+        b.write(m.resolve("model-00002-of-00002.safetensors"));
+        Files.writeString(m.resolve("model.safetensors.index.json"), "{\"metadata\": {}, \"weight_map\": {" + map + "}}");
+        try (Emu3Bundle bundle = Emu3Bundle.load(m)) {
+            assertEquals(named.get("lm_head.weight").toFloatArray()[5], bundle.model().weights().lmHead().toFloatArray()[5]);
+        }
+    }
+
+    @Test
     void refusesMissingOrMismatchedParts(@TempDir Path dir) throws IOException {
         Path noVq = folder(dir.resolve("novq"), "", false, 8);
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> Emu3Bundle.load(noVq));
