@@ -66,6 +66,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (!(cfg >= 0) || Float.isInfinite(cfg)) throw new CommandLine.ParameterException(cmd, "--cfg must be a finite number >= 0, got " + cfg);
         sampling.check(cmd, 1f, DEFAULT_TOP_K);
         Path first = outputFile(cmd, 0);
+        ModelOptions.checkOutputFolder(cmd, first);
         long seed = sampling.seed();
         PrintWriter out = cmd.getOut(), err = cmd.getErr();
         try (Emu3Bundle b = modelOptions.open()) {

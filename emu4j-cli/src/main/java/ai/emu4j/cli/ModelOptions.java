@@ -23,6 +23,13 @@ final class ModelOptions {
         return (home == null ? Path.of("") : Path.of(home)).toAbsolutePath().resolve("models").resolve("emu4j-demo");
     }
 
+    /** Fails before any model is loaded when an output's folder is missing, rather than after minutes of generation. */
+    static void checkOutputFolder(picocli.CommandLine cmd, Path output) {
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) throw new picocli.CommandLine.ParameterException(cmd, "output folder " + parent + " does not exist");
+        if (Files.isDirectory(output)) throw new picocli.CommandLine.ParameterException(cmd, "output " + output + " is a folder, not a file name");
+    }
+
     Emu3Bundle open() throws IOException {
         Path dir = model;
         if (dir == null) {

@@ -63,6 +63,7 @@ public final class VideoCommand implements Runnable {
             if (!(cfg >= 0) || Float.isInfinite(cfg)) throw new CommandLine.ParameterException(cmd, "--cfg must be a finite number >= 0, got " + cfg);
             if (fps < 1 || fps > 100) throw new CommandLine.ParameterException(cmd, "--fps must be in 1..100, got " + fps);
             sampling.check(cmd, 1f, GenerateCommand.DEFAULT_TOP_K);
+            ModelOptions.checkOutputFolder(cmd, output);
         }
 
         /** Generates {@link #frames} after the prompts (which end with img or the given frames), then decodes given + new frames to the GIF. */

@@ -115,6 +115,9 @@ class Emu3CommandsTest {
         assertEquals(Main.EXIT_USAGE, run(new GenerateCommand(), "-p", "x", "-o", out, "-n", "100000000", "--model", m).exit());
         assertEquals(Main.EXIT_USAGE, run(new GenerateCommand(), "-p", "x", "-o", out, "--top-p", "0", "--model", m).exit());
         assertEquals(Main.EXIT_USAGE, run(new CaptionCommand(), "x.png", "--temperature", "-1", "--model", m).exit());
+        Run noFolder = run(new GenerateCommand(), "-p", "x", "-o", dir.resolve("missing/out.png").toString(), "--model", m);
+        assertEquals(Main.EXIT_USAGE, noFolder.exit());
+        assertTrue(noFolder.err().contains("does not exist"), noFolder.err());
         Run absurd = run(new GenerateCommand(), "-p", "x", "-o", out, "--ratio", "1000:1", "--model", m);
         assertEquals(Main.EXIT_USAGE, absurd.exit(), absurd.err());
 
