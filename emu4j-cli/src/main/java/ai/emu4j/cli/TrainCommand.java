@@ -77,6 +77,7 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--tasks", defaultValue = "both", description = "both, t2i or i2t; default ${DEFAULT-VALUE}.") String tasks;
         @Option(names = "--question", defaultValue = CaptionCommand.DEFAULT_QUESTION, description = "User text of captioning samples; default: ${DEFAULT-VALUE}.") String question;
         @Option(names = "--chat-template", description = "Template with {image_prompt} and {text_prompt}; default Emu3's.") String chatTemplate;
+        @Option(names = "--pack", description = "Pack whole samples back to back up to the context instead of padding each (Emu3's pre-training).") boolean pack;
         @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
         @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
         @Option(names = "--seed", defaultValue = "1337", description = "Seed of initialisation and data order; default ${DEFAULT-VALUE}.") long seed;
@@ -88,7 +89,7 @@ public final class TrainCommand implements Runnable {
             try {
                 options = new LmOptions(data, tokenizer, vq, output, hidden, layers, heads, kvHeads, ffn, context, ropeTheta, dropout, imageArea,
                         batch, accum, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clip, visionWeight, visionOnly, captionDropout,
-                        tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, checkpointEvery, resume, seed);
+                        tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, checkpointEvery, resume, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }

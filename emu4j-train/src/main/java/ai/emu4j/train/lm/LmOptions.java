@@ -16,12 +16,13 @@ import java.nio.file.Path;
  *                       trains the unconditional branch classifier-free guidance needs
  * @param tasks         both, t2i (text to visual) or i2t (visual to text)
  * @param question      the user text of visual-to-text samples (the chat template adds "." after it)
+ * @param pack          rows of whole samples back to back up to the context instead of one padded sample per row
  */
 public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         int hidden, int layers, int heads, int kvHeads, int ffn, int context, double ropeTheta, float dropout,
                         long imageArea, int batch, int accum, long steps, double lr, double minLr, long warmup,
                         double weightDecay, double beta1, double beta2, double eps, double clip,
-                        float visionWeight, boolean visionOnly, double captionDropout, String tasks, String question, String chatTemplate,
+                        float visionWeight, boolean visionOnly, double captionDropout, String tasks, String question, String chatTemplate, boolean pack,
                         long checkpointEvery, boolean resume, long seed) {
     public LmOptions {
         positive("hidden size", hidden);
@@ -66,6 +67,6 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 "theta=" + ropeTheta, "dropout=" + dropout, "area=" + imageArea, "batch=" + batch, "accum=" + accum, "steps=" + steps,
                 "lr=" + lr, "minlr=" + minLr, "warmup=" + warmup, "wd=" + weightDecay, "b1=" + beta1, "b2=" + beta2, "eps=" + eps,
                 "clip=" + clip, "vw=" + visionWeight, "vonly=" + visionOnly, "cdrop=" + captionDropout, "tasks=" + tasks,
-                "q=" + question, "tmpl=" + chatTemplate, "seed=" + seed);
+                "q=" + question, "tmpl=" + chatTemplate, "pack=" + pack, "seed=" + seed);
     }
 }

@@ -45,6 +45,15 @@ record Sample(int[] tokens, byte[] kinds) {
         return b.build();
     }
 
+    /** Samples back to back (packing). */
+    static Sample concat(java.util.List<Sample> parts) {
+        int n = 0;
+        for (Sample s : parts) n += s.length();
+        Builder b = new Builder(n);
+        for (Sample s : parts) for (int i = 0; i < s.length(); i++) b.add(s.tokens[i], s.kinds[i]);
+        return b.build();
+    }
+
     int length() {
         return tokens.length;
     }

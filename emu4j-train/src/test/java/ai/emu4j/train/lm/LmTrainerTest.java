@@ -103,6 +103,21 @@ class LmTrainerTest {
     }
 
     @Test
+    void packedRowsTrainToo(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        Recorder r = new Recorder(-1);
+        new LmTrainer(TinySetup.options(p, dir.resolve("packed"), 10, false, true)).run(r, null);
+        assertEquals(10, r.steps.size());
+        assertTrue(r.steps.get(9).loss() < r.steps.get(0).loss(), "packed training loss should fall: " + r.steps.get(0) + " -> " + r.steps.get(9));
+        Sample a = Sample.textToVisual(new Emu3Processor(ai.emu4j.models.tokenizer.TextTokenizers.load(p.tokenizer()),
+                ai.emu4j.models.emu3.VisionTokens.from(ai.emu4j.models.tokenizer.TextTokenizers.load(p.tokenizer()))), "a red disc",
+                new ai.emu4j.models.emu3.EncodedVisual(new int[] {1}, 1, new Emu3Processor.GridSize(1, 1), false), false);
+        Sample two = Sample.concat(List.of(a, a));
+        assertEquals(2 * a.length(), two.length());
+        assertEquals(Sample.IGNORE, two.kinds()[a.length()], "the second sample's bos is not predicted");
+    }
+
+    @Test
     void badManifestLinesAreNamed(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve(Manifest.FILE), "{\"id\": \"a\", \"file\": \"a.png\", \"kind\": \"image\", \"caption\": \"x\", \"split\": \"train\"}\n"
                 + "{\"id\": \"b\", \"file\": \"b.png\", \"kind\": \"photo\", \"caption\": \"x\", \"split\": \"train\"}\n");
