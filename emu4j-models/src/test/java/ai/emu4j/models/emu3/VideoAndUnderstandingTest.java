@@ -64,6 +64,27 @@ class VideoAndUnderstandingTest {
     }
 
     @Test
+    void answerStopsAtEos() {
+        // eos listed first gets id 0; with the final norm zeroed every logit is 0 and greedy picks id 0.
+        List<String> specials = new ArrayList<>(List.of("<|extra_204|>", "<|endoftext|>", "<|extra_203|>", "<|image token|>", "<|image start|>",
+                "<|image end|>", "<|extra_200|>", "<|extra_201|>"));
+        for (int c = 0; c < 4; c++) specials.add(VisionTokens.visualTokenName(c));
+        BpeTrainer trainer = new BpeTrainer(new BpeTrainer.Options(specials.size() + 256 + 2, specials, "qwen", 1));
+        trainer.add("aa bb");
+        TextTokenizer tok = BpeTrainer.toTokenizer(trainer.train(m -> {}));
+        VisionTokens t = VisionTokens.from(tok);
+        assertEquals(0, t.eos());
+        LlamaConfig c = LlamaConfig.small(tok.vocabSize(), 16, 1, 2, 1, 32, 64);
+        LlamaWeights w = LlamaWeights.init(c, new Rng(1));
+        Arrays.fill(w.norm().dataF32(), 0f);
+        List<String> pieces = new ArrayList<>();
+        int[] answer = new Understanding(new LlamaModel(c, w), t, tok).answer(new Emu3Processor(tok, t).understandingPrompt(new int[0], "aa"),
+                new Sampler(0f, 0, 1f, 0), 10, pieces::add, null);
+        assertEquals(0, answer.length);
+        assertEquals(List.of(), pieces);
+    }
+
+    @Test
     void answersStreamWholeCharactersStopAtTheLimitAndNeverEmitCodes() {
         int[] block = P.visualBlock(new int[] {1, 2, 3, 4}, 1, new Emu3Processor.GridSize(2, 2), false);
         int[] prompt = P.understandingPrompt(block, "what is it");
