@@ -7,16 +7,16 @@ import picocli.CommandLine.Option;
 
 /** Seed and sampling knobs; each command supplies its own defaults for temperature and top-k. */
 final class SamplingOptions {
-    @Option(names = "--seed", paramLabel = "N", description = "Random seed; a random one is drawn and printed when not given.")
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed; drawn at random when not given (generate and video print it).")
     Long seed;
 
-    @Option(names = "--top-k", paramLabel = "K", description = "Keep the K most likely tokens (0 = all).")
+    @Option(names = "--top-k", paramLabel = "K", description = "Keep the K most likely tokens (0 = all); default 2048 for pictures and clips, 0 for answers.")
     Integer topK;
 
     @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling mass in (0, 1]; default 1 (off).")
     Float topP;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature; 0 is greedy.")
+    @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature, 0 = greedy; default 1 for pictures and clips, 0 for answers.")
     Float temperature;
 
     private long resolvedSeed = Long.MIN_VALUE;

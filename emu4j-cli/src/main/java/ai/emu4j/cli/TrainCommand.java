@@ -51,36 +51,36 @@ public final class TrainCommand implements Runnable {
                 description = "Model folder to write; OUT.ckpt.safetensors and OUT.tokens.json go next to it.")
         Path output;
 
-        @Option(names = "--hidden", defaultValue = "256", description = "Hidden size; default ${DEFAULT-VALUE}.") int hidden;
-        @Option(names = "--layers", defaultValue = "4", description = "Layers; default ${DEFAULT-VALUE}.") int layers;
-        @Option(names = "--heads", defaultValue = "4", description = "Attention heads; default ${DEFAULT-VALUE}.") int heads;
-        @Option(names = "--kv-heads", defaultValue = "2", description = "Key/value heads (GQA); default ${DEFAULT-VALUE}.") int kvHeads;
-        @Option(names = "--ffn", defaultValue = "704", description = "MLP width; default ${DEFAULT-VALUE}.") int ffn;
-        @Option(names = "--context", defaultValue = "1024", description = "max_position_embeddings; default ${DEFAULT-VALUE}.") int context;
-        @Option(names = "--rope-theta", defaultValue = "1000000", description = "RoPE base (Emu3: 1e6); default ${DEFAULT-VALUE}.") double ropeTheta;
-        @Option(names = "--dropout", defaultValue = "0.1", description = "Residual dropout (Emu3: 0.1); default ${DEFAULT-VALUE}.") float dropout;
-        @Option(names = "--image-area", defaultValue = "16384", description = "Pixels per training image, aspect kept (Emu3-Gen: 518400); default ${DEFAULT-VALUE}.") long imageArea;
-        @Option(names = "--batch", defaultValue = "8", description = "Sequences per micro-batch; default ${DEFAULT-VALUE}.") int batch;
-        @Option(names = "--accum", defaultValue = "1", description = "Micro-batches per optimizer step; default ${DEFAULT-VALUE}.") int accum;
-        @Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps; default ${DEFAULT-VALUE}.") long steps;
-        @Option(names = "--lr", defaultValue = "3e-4", description = "Peak learning rate; default ${DEFAULT-VALUE}.") double lr;
-        @Option(names = "--min-lr", defaultValue = "3e-5", description = "Learning rate at the end of the cosine; default ${DEFAULT-VALUE}.") double minLr;
-        @Option(names = "--warmup", defaultValue = "50", description = "Linear warm-up steps; default ${DEFAULT-VALUE}.") long warmup;
-        @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW decay on matrices; default ${DEFAULT-VALUE}.") double weightDecay;
-        @Option(names = "--beta1", defaultValue = "0.9", description = "Default ${DEFAULT-VALUE}.") double beta1;
-        @Option(names = "--beta2", defaultValue = "0.95", description = "Default ${DEFAULT-VALUE}.") double beta2;
-        @Option(names = "--eps", defaultValue = "1e-8", description = "Default ${DEFAULT-VALUE}.") double eps;
-        @Option(names = "--clip", defaultValue = "1.0", description = "Gradient norm clip; default ${DEFAULT-VALUE}.") double clip;
-        @Option(names = "--vision-weight", defaultValue = "0.5", description = "Loss weight of vision tokens (paper: 0.5); default ${DEFAULT-VALUE}.") float visionWeight;
+        @Option(paramLabel = "N", names = "--hidden", defaultValue = "256", description = "Hidden size; default ${DEFAULT-VALUE}.") int hidden;
+        @Option(paramLabel = "N", names = "--layers", defaultValue = "4", description = "Layers; default ${DEFAULT-VALUE}.") int layers;
+        @Option(paramLabel = "N", names = "--heads", defaultValue = "4", description = "Attention heads; default ${DEFAULT-VALUE}.") int heads;
+        @Option(paramLabel = "N", names = "--kv-heads", defaultValue = "2", description = "Key/value heads (GQA); default ${DEFAULT-VALUE}.") int kvHeads;
+        @Option(paramLabel = "N", names = "--ffn", defaultValue = "704", description = "MLP width; default ${DEFAULT-VALUE}.") int ffn;
+        @Option(paramLabel = "N", names = "--context", defaultValue = "1024", description = "max_position_embeddings; default ${DEFAULT-VALUE}.") int context;
+        @Option(paramLabel = "X", names = "--rope-theta", defaultValue = "1000000", description = "RoPE base (Emu3: 1e6); default ${DEFAULT-VALUE}.") double ropeTheta;
+        @Option(paramLabel = "X", names = "--dropout", defaultValue = "0.1", description = "Residual dropout (Emu3: 0.1); default ${DEFAULT-VALUE}.") float dropout;
+        @Option(paramLabel = "N", names = "--image-area", defaultValue = "16384", description = "Pixels per training image, aspect kept (Emu3-Gen: 518400); default ${DEFAULT-VALUE}.") long imageArea;
+        @Option(paramLabel = "N", names = "--batch", defaultValue = "8", description = "Sequences per micro-batch; default ${DEFAULT-VALUE}.") int batch;
+        @Option(paramLabel = "N", names = "--accum", defaultValue = "1", description = "Micro-batches per optimizer step; default ${DEFAULT-VALUE}.") int accum;
+        @Option(paramLabel = "N", names = "--steps", defaultValue = "1000", description = "Optimizer steps; default ${DEFAULT-VALUE}.") long steps;
+        @Option(paramLabel = "X", names = "--lr", defaultValue = "3e-4", description = "Peak learning rate; default ${DEFAULT-VALUE}.") double lr;
+        @Option(paramLabel = "X", names = "--min-lr", defaultValue = "3e-5", description = "Learning rate at the end of the cosine; default ${DEFAULT-VALUE}.") double minLr;
+        @Option(paramLabel = "N", names = "--warmup", defaultValue = "50", description = "Linear warm-up steps; default ${DEFAULT-VALUE}.") long warmup;
+        @Option(paramLabel = "X", names = "--weight-decay", defaultValue = "0.1", description = "AdamW decay on matrices; default ${DEFAULT-VALUE}.") double weightDecay;
+        @Option(paramLabel = "X", names = "--beta1", defaultValue = "0.9", description = "Default ${DEFAULT-VALUE}.") double beta1;
+        @Option(paramLabel = "X", names = "--beta2", defaultValue = "0.95", description = "Default ${DEFAULT-VALUE}.") double beta2;
+        @Option(paramLabel = "X", names = "--eps", defaultValue = "1e-8", description = "Default ${DEFAULT-VALUE}.") double eps;
+        @Option(paramLabel = "X", names = "--clip", defaultValue = "1.0", description = "Gradient norm clip; default ${DEFAULT-VALUE}.") double clip;
+        @Option(paramLabel = "X", names = "--vision-weight", defaultValue = "0.5", description = "Loss weight of vision tokens (paper: 0.5); default ${DEFAULT-VALUE}.") float visionWeight;
         @Option(names = "--vision-only", description = "Loss on visual codes only, text-to-visual samples only (Emu3's released SFT).") boolean visionOnly;
-        @Option(names = "--caption-dropout", defaultValue = "0.05", description = "Share of empty captions, for CFG; default ${DEFAULT-VALUE}.") double captionDropout;
-        @Option(names = "--tasks", defaultValue = "both", description = "both, t2i or i2t; default ${DEFAULT-VALUE}.") String tasks;
-        @Option(names = "--question", defaultValue = CaptionCommand.DEFAULT_QUESTION, description = "User text of captioning samples; default: ${DEFAULT-VALUE}.") String question;
-        @Option(names = "--chat-template", description = "Template with {image_prompt} and {text_prompt}; default Emu3's.") String chatTemplate;
+        @Option(paramLabel = "X", names = "--caption-dropout", defaultValue = "0.05", description = "Share of empty captions, for CFG; default ${DEFAULT-VALUE}.") double captionDropout;
+        @Option(paramLabel = "WHICH", names = "--tasks", defaultValue = "both", description = "both, t2i or i2t; default ${DEFAULT-VALUE}.") String tasks;
+        @Option(paramLabel = "TEXT", names = "--question", defaultValue = CaptionCommand.DEFAULT_QUESTION, description = "User text of captioning samples; default: ${DEFAULT-VALUE}.") String question;
+        @Option(paramLabel = "TEXT", names = "--chat-template", description = "Template with {image_prompt} and {text_prompt}; default Emu3's.") String chatTemplate;
         @Option(names = "--pack", description = "Pack whole samples back to back up to the context instead of padding each (Emu3's pre-training).") boolean pack;
-        @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
+        @Option(paramLabel = "N", names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
         @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
-        @Option(names = "--seed", defaultValue = "1337", description = "Seed of initialisation and data order; default ${DEFAULT-VALUE}.") long seed;
+        @Option(paramLabel = "N", names = "--seed", defaultValue = "1337", description = "Seed of initialisation and data order; default ${DEFAULT-VALUE}.") long seed;
 
         @Override
         public Integer call() throws IOException {
