@@ -1,5 +1,9 @@
 package ai.emu4j.models.emu3;
 
+import ai.emu4j.models.tokenizer.TextTokenizer;
+
+import java.util.OptionalInt;
+
 /**
  * The special ids of Emu3's sequence grammar. They are read from the tokenizer (never hard-coded)
  * so that models trained here with other vocabularies use the same code path; visual code c has id
@@ -10,6 +14,41 @@ public record VisionTokens(int bos, int eos, int pad, int img, int boi, int eoi,
     public VisionTokens {
         if (codebookSize <= 0) throw new IllegalArgumentException("codebook size must be positive, got " + codebookSize);
         if (visualBase < 0) throw new IllegalArgumentException("visual token base id must be non-negative, got " + visualBase);
+    }
+
+    /**
+     * Reads the ids from any tokenizer that defines Emu3's special strings ({@link SpecialNames}): the
+     * Emu3 tiktoken vocabulary, a -hf tokenizer.json, or a small tokenizer.json of our own (text BPE +
+     * the special tokens + {@code <|visual token NNNNNN|>} for each code). The codebook is the run of
+     * visual-token names from 000000 on; their ids must be consecutive, since the generator maps codes
+     * to a contiguous slice of the LM head. Cost: one lookup per codebook entry (32,768 for Emu3).
+     */
+    public static VisionTokens from(TextTokenizer tokenizer, SpecialNames names) {
+        int base = id(tokenizer, "visual token 0", visualTokenName(0));
+        int size = 1;
+        for (OptionalInt next; (next = tokenizer.tokenId(visualTokenName(size))).isPresent(); size++) {
+            if (next.getAsInt() != base + size) {
+                throw new IllegalArgumentException("tokenizer: " + visualTokenName(size) + " has id " + next.getAsInt()
+                        + ", expected " + (base + size) + " (visual tokens must have consecutive ids)");
+            }
+        }
+        return new VisionTokens(id(tokenizer, "bos", names.bos()), id(tokenizer, "eos", names.eos()), id(tokenizer, "pad", names.pad()),
+                id(tokenizer, "img", names.img()), id(tokenizer, "boi", names.boi()), id(tokenizer, "eoi", names.eoi()),
+                id(tokenizer, "eol", names.eol()), id(tokenizer, "eof", names.eof()), base, size);
+    }
+
+    public static VisionTokens from(TextTokenizer tokenizer) {
+        return from(tokenizer, SpecialNames.EMU3);
+    }
+
+    public static String visualTokenName(int code) {
+        return String.format("<|visual token %06d|>", code);
+    }
+
+    private static int id(TextTokenizer tokenizer, String role, String token) {
+        OptionalInt id = tokenizer.tokenId(token);
+        if (id.isEmpty()) throw new IllegalArgumentException("special token " + token + " (" + role + ") is not in the tokenizer's vocabulary");
+        return id.getAsInt();
     }
 
     public int visualId(int code) {

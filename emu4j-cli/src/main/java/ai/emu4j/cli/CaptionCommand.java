@@ -1,0 +1,70 @@
+package ai.emu4j.cli;
+
+import ai.emu4j.models.emu3.Emu3Bundle;
+import ai.emu4j.models.emu3.Understanding;
+import ai.emu4j.models.vq.VQImages;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code emu4j caption IMAGE [-p QUESTION]}: Emu3's mode 'U'; the answer streams to stdout as it is generated. */
+@Command(name = "caption", mixinStandardHelpOptions = true, description = "Describe an image, or answer a question about it.")
+public final class CaptionCommand implements Callable<Integer> {
+    static final String DEFAULT_QUESTION = "Describe the image";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "IMAGE", description = "PNG, JPEG, BMP or GIF (first frame).")
+    Path image;
+
+    @Option(names = {"-p", "--prompt"}, paramLabel = "QUESTION", defaultValue = DEFAULT_QUESTION,
+            description = "Question; the chat template adds a period after it. Default: ${DEFAULT-VALUE}.")
+    String question;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256", description = "Longest answer in tokens; default ${DEFAULT-VALUE}.")
+    int maxTokens;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cmd = spec.commandLine();
+        if (maxTokens < 1) throw new CommandLine.ParameterException(cmd, "--max-tokens must be positive, got " + maxTokens);
+        sampling.check(cmd, 0f, 0);
+        PrintWriter out = cmd.getOut();
+        var picture = VQImages.read(image);
+        try (Emu3Bundle b = modelOptions.open()) {
+            int[] prompt = b.processor().understandingPrompt(b.encodeImage(picture).block(b.processor()), question);
+            answer(b, prompt, maxTokens, sampling, out);
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** Streams one answer and ends the line; the token limit shrinks to what the context leaves. */
+    static void answer(Emu3Bundle b, int[] prompt, int maxTokens, SamplingOptions sampling, PrintWriter out) {
+        b.checkFits(prompt.length + 1, 0);
+        int room = Math.min(maxTokens, b.contextLength() - prompt.length);
+        // Answers follow "ASSISTANT:" and so begin with a space (our training data writes " caption"); it is not printed.
+        boolean[] started = {false};
+        new Understanding(b.model(), b.tokens(), b.tokenizer()).answer(prompt, sampling.sampler(0f, 0, sampling.seed()), room, piece -> {
+            String text = started[0] ? piece : piece.stripLeading();
+            if (text.isEmpty()) return;
+            started[0] = true;
+            out.print(text);
+            out.flush();
+        }, null);
+        out.println();
+        out.flush();
+    }
+}

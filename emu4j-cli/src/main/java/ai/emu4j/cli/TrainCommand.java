@@ -1,0 +1,171 @@
+package ai.emu4j.cli;
+
+import ai.emu4j.models.emu3.Emu3Processor;
+import ai.emu4j.train.lm.LmOptions;
+import ai.emu4j.train.lm.LmTrainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code emu4j train}: training commands. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train models.", subcommands = TrainCommand.Lm.class)
+public final class TrainCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: lm");
+    }
+
+    /**
+     * {@code emu4j train lm}: an Emu3-style LM from scratch on a manifest.jsonl dataset (see LmTrainer).
+     * Progress (loss per modality, tokens/s, validation loss at checkpoints) goes to stderr; Ctrl-C stops
+     * after the current step with a checkpoint and a model folder, and {@code --resume} continues bit for bit.
+     */
+    @Command(name = "lm", mixinStandardHelpOptions = true, description = "Train an Emu3-style language model on captioned images and clips.")
+    static final class Lm implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder with manifest.jsonl.")
+        Path data;
+
+        @Option(names = "--tokenizer", required = true, paramLabel = "FILE",
+                description = "tokenizer.json (or folder) with Emu3's special tokens and <|visual token NNNNNN|> for every code.")
+        Path tokenizer;
+
+        @Option(names = "--vq", required = true, paramLabel = "DIR", description = "Vision tokenizer folder (copied into the output).")
+        Path vq;
+
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+                description = "Model folder to write; OUT.ckpt.safetensors and OUT.tokens.json go next to it.")
+        Path output;
+
+        @Option(paramLabel = "N", names = "--hidden", defaultValue = "256", description = "Hidden size; default ${DEFAULT-VALUE}.") int hidden;
+        @Option(paramLabel = "N", names = "--layers", defaultValue = "4", description = "Layers; default ${DEFAULT-VALUE}.") int layers;
+        @Option(paramLabel = "N", names = "--heads", defaultValue = "4", description = "Attention heads; default ${DEFAULT-VALUE}.") int heads;
+        @Option(paramLabel = "N", names = "--kv-heads", defaultValue = "2", description = "Key/value heads (GQA); default ${DEFAULT-VALUE}.") int kvHeads;
+        @Option(paramLabel = "N", names = "--ffn", defaultValue = "704", description = "MLP width; default ${DEFAULT-VALUE}.") int ffn;
+        @Option(paramLabel = "N", names = "--context", defaultValue = "1024", description = "max_position_embeddings; default ${DEFAULT-VALUE}.") int context;
+        @Option(paramLabel = "X", names = "--rope-theta", defaultValue = "1000000", description = "RoPE base (Emu3: 1e6); default ${DEFAULT-VALUE}.") double ropeTheta;
+        @Option(paramLabel = "X", names = "--dropout", defaultValue = "0.1", description = "Residual dropout (Emu3: 0.1); default ${DEFAULT-VALUE}.") float dropout;
+        @Option(paramLabel = "N", names = "--image-area", defaultValue = "16384", description = "Pixels per training image, aspect kept (Emu3-Gen: 518400); default ${DEFAULT-VALUE}.") long imageArea;
+        @Option(paramLabel = "N", names = "--batch", defaultValue = "8", description = "Sequences per micro-batch; default ${DEFAULT-VALUE}.") int batch;
+        @Option(paramLabel = "N", names = "--accum", defaultValue = "1", description = "Micro-batches per optimizer step; default ${DEFAULT-VALUE}.") int accum;
+        @Option(paramLabel = "N", names = "--steps", defaultValue = "1000", description = "Optimizer steps; default ${DEFAULT-VALUE}.") long steps;
+        @Option(paramLabel = "X", names = "--lr", defaultValue = "3e-4", description = "Peak learning rate; default ${DEFAULT-VALUE}.") double lr;
+        @Option(paramLabel = "X", names = "--min-lr", defaultValue = "3e-5", description = "Learning rate at the end of the cosine; default ${DEFAULT-VALUE}.") double minLr;
+        @Option(paramLabel = "N", names = "--warmup", defaultValue = "50", description = "Linear warm-up steps; default ${DEFAULT-VALUE}.") long warmup;
+        @Option(paramLabel = "X", names = "--weight-decay", defaultValue = "0.1", description = "AdamW decay on matrices; default ${DEFAULT-VALUE}.") double weightDecay;
+        @Option(paramLabel = "X", names = "--beta1", defaultValue = "0.9", description = "Default ${DEFAULT-VALUE}.") double beta1;
+        @Option(paramLabel = "X", names = "--beta2", defaultValue = "0.95", description = "Default ${DEFAULT-VALUE}.") double beta2;
+        @Option(paramLabel = "X", names = "--eps", defaultValue = "1e-8", description = "Default ${DEFAULT-VALUE}.") double eps;
+        @Option(paramLabel = "X", names = "--clip", defaultValue = "1.0", description = "Gradient norm clip; default ${DEFAULT-VALUE}.") double clip;
+        @Option(paramLabel = "X", names = "--vision-weight", defaultValue = "0.5", description = "Loss weight of vision tokens (paper: 0.5); default ${DEFAULT-VALUE}.") float visionWeight;
+        @Option(names = "--vision-only", description = "Loss on visual codes only, text-to-visual samples only (Emu3's released SFT).") boolean visionOnly;
+        @Option(paramLabel = "X", names = "--caption-dropout", defaultValue = "0.05", description = "Share of empty captions, for CFG; default ${DEFAULT-VALUE}.") double captionDropout;
+        @Option(paramLabel = "WHICH", names = "--tasks", defaultValue = "both", description = "both, t2i or i2t; default ${DEFAULT-VALUE}.") String tasks;
+        @Option(paramLabel = "TEXT", names = "--question", defaultValue = CaptionCommand.DEFAULT_QUESTION, description = "User text of captioning samples; default: ${DEFAULT-VALUE}.") String question;
+        @Option(paramLabel = "TEXT", names = "--chat-template", description = "Template with {image_prompt} and {text_prompt}; default Emu3's.") String chatTemplate;
+        @Option(names = "--pack", description = "Pack whole samples back to back up to the context instead of padding each (Emu3's pre-training).") boolean pack;
+        @Option(paramLabel = "N", names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
+        @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
+        @Option(paramLabel = "N", names = "--seed", defaultValue = "1337", description = "Seed of initialisation and data order; default ${DEFAULT-VALUE}.") long seed;
+
+        @Override
+        public Integer call() throws IOException {
+            CommandLine cmd = spec.commandLine();
+            LmOptions options;
+            try {
+                options = new LmOptions(data, tokenizer, vq, output, hidden, layers, heads, kvHeads, ffn, context, ropeTheta, dropout, imageArea,
+                        batch, accum, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clip, visionWeight, visionOnly, captionDropout,
+                        tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, checkpointEvery, resume, seed);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
+            PrintWriter out = cmd.getOut(), err = cmd.getErr();
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch done = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                // Ctrl-C: finish the step, checkpoint, write the folder; give up after a minute.
+                stop.set(true);
+                try {
+                    done.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            Listener listener = new Listener(err);
+            LmTrainer.Result result;
+            try {
+                result = new LmTrainer(options).run(listener, stop);
+            } finally {
+                listener.close();
+                done.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // Already shutting down: the hook is running and has just been released.
+                }
+            }
+            out.println(String.format(Locale.ROOT, "%s at step %d; validation loss %s; model in %s", result.stopped() ? "stopped" : "finished",
+                    result.step(), Double.isNaN(result.valLoss()) ? "n/a (no val split)" : String.format(Locale.ROOT, "%.4f", result.valLoss()), output));
+            out.flush();
+            return Main.EXIT_OK;
+        }
+    }
+
+    /** Renders the trainer's reports as one progress bar with loss, per-modality loss and throughput. */
+    private static final class Listener implements LmTrainer.Listener {
+        private final PrintWriter err;
+        private ProgressBar bar;
+        private String val = "", last = "";
+
+        Listener(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void log(String line) {
+            close();   // only the final "wrote" line comes after the bar
+            err.println(line);
+            err.flush();
+        }
+
+        @Override
+        public void started(long firstStep, long totalSteps, long parameters) {
+            log(String.format(Locale.ROOT, "training %,d parameters from step %d to %d", parameters, firstStep, totalSteps));
+            bar = Progress.bar(err, "train", totalSteps, "steps");
+            bar.stepTo(firstStep);
+        }
+
+        @Override
+        public void step(LmTrainer.StepReport r) {
+            bar.stepTo(r.step());
+            last = String.format(Locale.ROOT, "loss %.3f text %.3f vision %.3f lr %.1e %.0f tok/s", r.loss(), r.textLoss(), r.visionLoss(), r.lr(), r.tokensPerSecond());
+            bar.setExtraMessage(last + val);
+        }
+
+        @Override
+        public void checkpoint(long step, double valLoss, Path file) {
+            val = Double.isNaN(valLoss) ? "" : String.format(Locale.ROOT, " val %.3f", valLoss);
+            bar.setExtraMessage(last + val);
+        }
+
+        void close() {
+            if (bar != null) bar.close();
+            bar = null;
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package ai.emu4j.models.vq;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Clips and annotated pictures on disk: GIF frames in and out, PNG with tEXt chunks. Every writer
+ * writes a temporary file in the target's folder and renames it over the target, so a failed or
+ * interrupted write leaves no half-written output.
+ */
+public final class MediaFiles {
+    private MediaFiles() {}
+
+    /**
+     * Every frame of a GIF (or the single picture of another format) as RGB. Frames must cover the whole
+     * canvas: GIF's partial frames with disposal methods are not composited here, and are refused.
+     */
+    public static List<RgbImage> readFrames(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": not a file");
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw new IOException(file + ": cannot open");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw new IOException(file + ": not an image format javax.imageio can read");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, false, true);
+                int n = reader.getNumImages(true);
+                long w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w <= 0 || h <= 0 || w * h * n > VQImages.DEFAULT_MAX_PIXELS) {
+                    throw new VQImages.ImageTooLargeException(file + ": " + n + " frames of " + w + "x" + h + " exceed the budget of " + VQImages.DEFAULT_MAX_PIXELS + " pixels");
+                }
+                List<RgbImage> frames = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    BufferedImage bi = reader.read(i);
+                    if (bi.getWidth() != w || bi.getHeight() != h) {
+                        throw new IOException(file + ": frame " + i + " is " + bi.getWidth() + "x" + bi.getHeight() + ", expected full " + w + "x" + h + " frames");
+                    }
+                    frames.add(VQImages.toRgb(bi));
+                }
+                return frames;
+            } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
+                throw new IOException(file + ": cannot decode (" + e.getMessage() + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /**
+     * A PNG with one text chunk per entry: tEXt when the value is Latin-1 (what the PNG spec allows in
+     * tEXt), iTXt (UTF-8) otherwise, so prompts in any script survive. Keywords must be 1-79 Latin-1 characters.
+     */
+    public static void writePng(RgbImage image, Map<String, String> text, Path file) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        BufferedImage bi = toBuffered(image);
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(bi), param);
+        IIOMetadataNode tEXt = new IIOMetadataNode("tEXt"), iTXt = new IIOMetadataNode("iTXt");
+        text.forEach((k, v) -> {
+            if (v.chars().allMatch(ch -> ch <= 0xFF)) {
+                IIOMetadataNode e = new IIOMetadataNode("tEXtEntry");
+                e.setAttribute("keyword", k);
+                e.setAttribute("value", v);
+                tEXt.appendChild(e);
+            } else {
+                IIOMetadataNode e = new IIOMetadataNode("iTXtEntry");
+                e.setAttribute("keyword", k);
+                e.setAttribute("compressionFlag", "FALSE");
+                e.setAttribute("compressionMethod", "0");
+                e.setAttribute("languageTag", "");
+                e.setAttribute("translatedKeyword", "");
+                e.setAttribute("text", v);
+                iTXt.appendChild(e);
+            }
+        });
+        IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
+        if (tEXt.getLength() > 0) root.appendChild(tEXt);
+        if (iTXt.getLength() > 0) root.appendChild(iTXt);
+        meta.mergeTree("javax_imageio_png_1.0", root);
+        atomically(file, tmp -> {
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+                writer.setOutput(out);
+                writer.write(null, new IIOImage(bi, null, meta), param);
+            } finally {
+                writer.dispose();
+            }
+        });
+    }
+
+    /** The tEXt and iTXt chunks of a PNG, keyword to value. */
+    public static Map<String, String> readPngText(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
+            try {
+                reader.setInput(in, true, false);
+                IIOMetadataNode root = (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+                Map<String, String> out = new java.util.LinkedHashMap<>();
+                var entries = root.getElementsByTagName("tEXtEntry");
+                for (int i = 0; i < entries.getLength(); i++) {
+                    var e = (IIOMetadataNode) entries.item(i);
+                    out.put(e.getAttribute("keyword"), e.getAttribute("value"));
+                }
+                var international = root.getElementsByTagName("iTXtEntry");
+                for (int i = 0; i < international.getLength(); i++) {
+                    var e = (IIOMetadataNode) international.item(i);
+                    out.put(e.getAttribute("keyword"), e.getAttribute("text"));
+                }
+                return out;
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** An animated GIF looping forever, delayCentis hundredths of a second per frame (palette quantised by javax.imageio). */
+    public static void writeGif(List<RgbImage> frames, int delayCentis, Path file) throws IOException {
+        if (frames.isEmpty()) throw new IllegalArgumentException("a GIF needs at least one frame");
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+        atomically(file, tmp -> {
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+                writer.setOutput(out);
+                writer.prepareWriteSequence(null);
+                for (RgbImage f : frames) {
+                    BufferedImage bi = toBuffered(f);
+                    ImageWriteParam param = writer.getDefaultWriteParam();
+                    IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(bi), param);
+                    String format = meta.getNativeMetadataFormatName();
+                    IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
+                    IIOMetadataNode gce = child(root, "GraphicControlExtension");
+                    gce.setAttribute("disposalMethod", "none");
+                    gce.setAttribute("userInputFlag", "FALSE");
+                    gce.setAttribute("transparentColorFlag", "FALSE");
+                    gce.setAttribute("delayTime", Integer.toString(delayCentis));
+                    gce.setAttribute("transparentColorIndex", "0");
+                    IIOMetadataNode apps = child(root, "ApplicationExtensions");
+                    IIOMetadataNode loop = new IIOMetadataNode("ApplicationExtension");
+                    loop.setAttribute("applicationID", "NETSCAPE");
+                    loop.setAttribute("authenticationCode", "2.0");
+                    loop.setUserObject(new byte[] {1, 0, 0});   // loop count 0 = forever
+                    apps.appendChild(loop);
+                    meta.setFromTree(format, root);
+                    writer.writeToSequence(new IIOImage(bi, null, meta), param);
+                }
+                writer.endWriteSequence();
+            } finally {
+                writer.dispose();
+            }
+        });
+    }
+
+    private static IIOMetadataNode child(IIOMetadataNode root, String name) {
+        for (int i = 0; i < root.getLength(); i++) {
+            if (root.item(i).getNodeName().equals(name)) return (IIOMetadataNode) root.item(i);
+        }
+        IIOMetadataNode n = new IIOMetadataNode(name);
+        root.appendChild(n);
+        return n;
+    }
+
+    private static BufferedImage toBuffered(RgbImage image) {
+        BufferedImage bi = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
+        int[] px = new int[image.width() * 3];
+        for (int y = 0; y < image.height(); y++) {
+            for (int i = 0; i < px.length; i++) px[i] = image.rgb()[y * px.length + i] & 0xff;
+            bi.getRaster().setPixels(0, y, image.width(), 1, px);
+        }
+        return bi;
+    }
+
+    @FunctionalInterface
+    public interface Writer {
+        void write(Path tmp) throws IOException;
+    }
+
+    /** Runs writer on a temporary sibling of target, then renames it over target; the temporary file never survives a failure. */
+    public static void atomically(Path target, Writer writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(String.valueOf(dir), null, "output folder does not exist");
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            // createTempFile makes the file owner-only; outputs are ordinary files.
+            if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            writer.write(tmp);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package ai.emu4j.train.lm;
+
+import java.nio.file.Path;
+
+/**
+ * Everything {@code emu4j train lm} is told. Fields in {@link #mathKey()} change the numbers; a resumed
+ * run must agree on them with the run that wrote the checkpoint.
+ *
+ * @param data          dataset folder with manifest.jsonl
+ * @param tokenizer     tokenizer.json (or a tokenizer folder) defining Emu3's special strings and the visual tokens
+ * @param vq            vision tokenizer folder (config.json + safetensors)
+ * @param output        model folder to write; the checkpoint and token cache sit next to it
+ * @param visionWeight  loss weight of vision tokens (the paper's 0.5)
+ * @param visionOnly    loss on visual codes only (Emu3's released SFT); visual-to-text samples are then skipped
+ * @param captionDropout probability that a text-to-visual sample gets an empty caption (Emu3: 0.05), which
+ *                       trains the unconditional branch classifier-free guidance needs
+ * @param tasks         both, t2i (text to visual) or i2t (visual to text)
+ * @param question      the user text of visual-to-text samples (the chat template adds "." after it)
+ * @param pack          rows of whole samples back to back up to the context instead of one padded sample per row
+ */
+public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
+                        int hidden, int layers, int heads, int kvHeads, int ffn, int context, double ropeTheta, float dropout,
+                        long imageArea, int batch, int accum, long steps, double lr, double minLr, long warmup,
+                        double weightDecay, double beta1, double beta2, double eps, double clip,
+                        float visionWeight, boolean visionOnly, double captionDropout, String tasks, String question, String chatTemplate, boolean pack,
+                        long checkpointEvery, boolean resume, long seed) {
+    public LmOptions {
+        positive("hidden size", hidden);
+        positive("layers", layers);
+        positive("heads", heads);
+        positive("kv heads", kvHeads);
+        positive("ffn size", ffn);
+        positive("context", context);
+        positive("batch", batch);
+        positive("accumulation", accum);
+        if (steps <= 0) throw new IllegalArgumentException("steps must be positive, got " + steps);
+        if (imageArea <= 0) throw new IllegalArgumentException("image area must be positive, got " + imageArea);
+        if (warmup < 0 || warmup >= steps) throw new IllegalArgumentException("warm-up must be in [0, steps), got " + warmup);
+        if (!(lr > 0) || !(minLr >= 0) || minLr > lr) throw new IllegalArgumentException("need lr > 0 and 0 <= min lr <= lr, got " + lr + ", " + minLr);
+        if (!(visionWeight >= 0)) throw new IllegalArgumentException("vision loss weight must be >= 0, got " + visionWeight);
+        if (!(captionDropout >= 0 && captionDropout <= 1)) throw new IllegalArgumentException("caption dropout must be in [0, 1], got " + captionDropout);
+        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        if (!(clip > 0)) throw new IllegalArgumentException("gradient clip must be positive, got " + clip);
+        if (checkpointEvery <= 0) throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointEvery);
+        if (!tasks.equals("both") && !tasks.equals("t2i") && !tasks.equals("i2t")) throw new IllegalArgumentException("tasks must be both, t2i or i2t, got " + tasks);
+        ai.emu4j.models.emu3.Emu3Processor.checkTemplate(chatTemplate);
+        if (visionOnly && tasks.equals("i2t")) throw new IllegalArgumentException("vision-only loss leaves nothing to learn from visual-to-text samples");
+    }
+
+    private static void positive(String what, int v) {
+        if (v <= 0) throw new IllegalArgumentException(what + " must be positive, got " + v);
+    }
+
+    /** The checkpoint sits next to the output folder: OUT.ckpt.safetensors. */
+    public Path checkpointFile() {
+        return output.resolveSibling(output.getFileName() + ".ckpt.safetensors");
+    }
+
+    /** The VQ codes cache: OUT.tokens.json. */
+    public Path tokenCacheFile() {
+        return output.resolveSibling(output.getFileName() + ".tokens.json");
+    }
+
+    /** The options that change the numbers, as one string; paths and the checkpoint interval do not count. */
+    public String mathKey() {
+        return String.join(",", "hidden=" + hidden, "layers=" + layers, "heads=" + heads, "kv=" + kvHeads, "ffn=" + ffn, "context=" + context,
+                "theta=" + ropeTheta, "dropout=" + dropout, "area=" + imageArea, "batch=" + batch, "accum=" + accum, "steps=" + steps,
+                "lr=" + lr, "minlr=" + minLr, "warmup=" + warmup, "wd=" + weightDecay, "b1=" + beta1, "b2=" + beta2, "eps=" + eps,
+                "clip=" + clip, "vw=" + visionWeight, "vonly=" + visionOnly, "cdrop=" + captionDropout, "tasks=" + tasks,
+                "q=" + question, "tmpl=" + chatTemplate, "pack=" + pack, "seed=" + seed);
+    }
+}

@@ -1,0 +1,340 @@
+package ai.emu4j.train.lm;
+
+import ai.emu4j.core.autograd.GradMode;
+import ai.emu4j.core.io.SafeTensorsWriter;
+import ai.emu4j.core.ops.Losses;
+import ai.emu4j.core.ops.Softmax;
+import ai.emu4j.core.tensor.DType;
+import ai.emu4j.core.tensor.Tensor;
+import ai.emu4j.core.util.Rng;
+import ai.emu4j.models.emu3.Emu3Bundle;
+import ai.emu4j.models.emu3.Emu3Processor;
+import ai.emu4j.models.emu3.EncodedVisual;
+import ai.emu4j.models.emu3.SpecialNames;
+import ai.emu4j.models.emu3.VisionTokens;
+import ai.emu4j.models.llama.LlamaConfig;
+import ai.emu4j.models.llama.LlamaModel;
+import ai.emu4j.models.llama.LlamaWeights;
+import ai.emu4j.models.tokenizer.TextTokenizer;
+import ai.emu4j.models.tokenizer.TextTokenizers;
+import ai.emu4j.models.vq.Emu3VisionVQ;
+import ai.emu4j.models.vq.VQImageProcessor;
+import ai.emu4j.train.AdamW;
+import ai.emu4j.train.Checkpoint;
+import ai.emu4j.train.CosineSchedule;
+import ai.emu4j.train.GradClip;
+import ai.emu4j.train.Seeds;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code emu4j train lm}: next-token prediction over mixed text/image/video sequences ({@link Sample}),
+ * from scratch, with AdamW, warm-up + cosine decay, gradient accumulation and clipping. Each micro-batch
+ * draws its samples with replacement from the data Rng, so the data order is part of the Rng state and
+ * a run resumed from a checkpoint continues bit for bit. Sequences in a micro-batch are right-padded
+ * with pad ids whose targets are ignored; attention is causal, so padding never affects real positions.
+ * With packing, each row instead holds whole samples back to back up to the context (positions run on
+ * and samples attend to earlier ones in their row, as in Emu3's packed pre-training), trading that
+ * cross-talk for far fewer padded positions.
+ * <p>
+ * The loss is sum(w_i * nll_i) / (number of predicted tokens), w = 1 for text and the vision weight for
+ * vision tokens (Losses.crossEntropy). Cost per micro-batch: one forward and backward over batch x
+ * longest-sequence tokens, plus a vocab-wide log-softmax for the per-modality report.
+ */
+public final class LmTrainer {
+    public static final int IGNORE = -100;
+
+    /** What a run reports; all on the training thread. */
+    public interface Listener {
+        default void log(String line) {}
+
+        default void started(long firstStep, long totalSteps, long parameters) {}
+
+        void step(StepReport report);
+
+        default void checkpoint(long step, double valLoss, Path file) {}
+    }
+
+    /**
+     * One optimizer step. loss is the weighted training loss; textLoss and visionLoss are the plain mean
+     * negative log-likelihoods of the text and vision tokens (NaN when a step had none).
+     */
+    public record StepReport(long step, long totalSteps, double loss, double textLoss, double visionLoss, double lr, double tokensPerSecond) {}
+
+    /** How a run ended: the step reached, the last validation loss (NaN without a val split) and whether it was stopped early. */
+    public record Result(long step, double valLoss, boolean stopped) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LmOptions o;
+
+    public LmTrainer(LmOptions options) {
+        this.o = options;
+    }
+
+    /** Trains; a stop flag that turns true ends the run after the current step with a checkpoint and a model folder. */
+    public Result run(Listener listener, AtomicBoolean stop) throws IOException {
+        TextTokenizer tokenizer = TextTokenizers.load(o.tokenizer());
+        VisionTokens tokens = VisionTokens.from(tokenizer, SpecialNames.EMU3);
+        Emu3Processor processor = new Emu3Processor(tokenizer, tokens, o.chatTemplate());
+        Manifest manifest = Manifest.read(o.data());
+        Files.createDirectories(o.output().toAbsolutePath().getParent());
+        List<Manifest.Entry> train = manifest.split("train"), val = manifest.split("val");
+        if (train.isEmpty()) throw new IOException(o.data().resolve(Manifest.FILE) + ": no entries with split \"train\"");
+        Map<String, EncodedVisual> codes;
+        VQImageProcessor pre;
+        try (Emu3VisionVQ vq = Emu3VisionVQ.load(o.vq())) {
+            if (vq.config().codebook_size() != tokens.codebookSize()) {
+                throw new IllegalArgumentException("the vision tokenizer has " + vq.config().codebook_size() + " codes but the tokenizer "
+                        + tokens.codebookSize() + " visual tokens");
+            }
+            pre = Emu3Bundle.imageProcessor(o.vq(), vq.config(), o.imageArea());
+            List<Manifest.Entry> used = new ArrayList<>(train);
+            used.addAll(val);
+            codes = TokenCache.load(o.tokenCacheFile(), used, o.vq(), vq, pre, o.imageArea(), listener::log);
+        }
+        List<Sample> valSamples = samples(val, codes, processor);
+        List<String> directions = o.tasks().equals("both") ? List.of("t2i", "i2t") : List.of(o.tasks());
+        if (o.visionOnly()) directions = List.of("t2i");
+        for (Sample s : samples(train, codes, processor)) checkLength(s);
+
+        LlamaConfig config = new LlamaConfig(o.hidden(), o.layers(), o.heads(), o.kvHeads(), o.ffn(), tokenizer.vocabSize(), o.ropeTheta(),
+                null, 1e-5, false, o.context(), null, "silu", (double) o.dropout());
+        Seeds seeds = Seeds.of(o.seed());
+        LlamaWeights weights = LlamaWeights.init(config, seeds.init());
+        LlamaModel model = new LlamaModel(config, weights);
+        LlamaModule module = new LlamaModule(weights);
+        AdamW opt = new AdamW(module.parameters(), new AdamW.Config(o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), true));
+        CosineSchedule schedule = new CosineSchedule(o.lr(), o.minLr(), o.warmup(), o.steps());
+        long step = 0;
+        Path ckpt = o.checkpointFile();
+        if (o.resume()) {
+            if (!Files.isRegularFile(ckpt)) throw new NoSuchFileException(ckpt.toString(), null, "--resume: no checkpoint to resume from");
+            Checkpoint.Restored r = Checkpoint.load(ckpt, module, opt, seeds.byName());
+            if (!o.mathKey().equals(r.extra().get("options"))) {
+                throw new IllegalArgumentException("--resume: the checkpoint was written with other training options: " + r.extra().get("options"));
+            }
+            step = r.step();
+            listener.log("resumed from " + ckpt + " at step " + step);
+        }
+        listener.started(step, o.steps(), module.parameterCount());
+
+        double valLoss = Double.NaN;
+        boolean stopped = false;
+        while (step < o.steps()) {
+            long t0 = System.nanoTime();
+            opt.setLr(schedule.lr(step));
+            double loss = 0;
+            double[] sums = new double[3];
+            long[] counts = new long[3];
+            long tokensSeen = 0;
+            for (int micro = 0; micro < o.accum(); micro++) {
+                List<Sample> batch = new ArrayList<>(o.batch());
+                Sample carry = null;
+                for (int i = 0; i < o.batch(); i++) {
+                    if (!o.pack()) {
+                        batch.add(draw(train, directions, codes, processor, seeds.data()));
+                        continue;
+                    }
+                    // Packing: whole samples back to back up to the context, none split (as Emu3 packs);
+                    // the sample that does not fit opens the next row, and is dropped after the last row.
+                    List<Sample> row = new ArrayList<>();
+                    int used = 0;
+                    while (true) {
+                        Sample s = carry != null ? carry : draw(train, directions, codes, processor, seeds.data());
+                        carry = null;
+                        if (used + s.length() > o.context()) {
+                            carry = s;
+                            break;
+                        }
+                        row.add(s);
+                        used += s.length();
+                    }
+                    batch.add(Sample.concat(row));
+                }
+                Batch b = Batch.of(batch, tokens.pad(), o.visionWeight());
+                Tensor logits = logits(model, b, o.dropout(), seeds.data());                // (B*T, vocab)
+                Tensor l = Losses.crossEntropy(logits, b.targets(), b.weights(), IGNORE);
+                l.mul(1f / o.accum()).backward();
+                loss += l.item() / o.accum();
+                modalityLoss(logits, b, sums, counts);
+                tokensSeen += b.realTokens();
+            }
+            GradClip.clipGradNorm(opt.params().values(), o.clip());
+            opt.step();
+            opt.zeroGrad();
+            step++;
+            double secs = (System.nanoTime() - t0) / 1e9;
+            listener.step(new StepReport(step, o.steps(), loss, sums[Sample.TEXT] / counts[Sample.TEXT], sums[Sample.VISION] / counts[Sample.VISION],
+                    opt.lr(), tokensSeen / Math.max(secs, 1e-9)));
+            stopped = stop != null && stop.get() && step < o.steps();
+            if (step % o.checkpointEvery() == 0 || step == o.steps() || stopped) {
+                Checkpoint.save(ckpt, module, opt, step, seeds.byName(), schedule, Map.of("options", o.mathKey()));
+                valLoss = validate(model, valSamples, tokens.pad());
+                listener.checkpoint(step, valLoss, ckpt);
+            }
+            if (stopped) break;
+        }
+        if (Double.isNaN(valLoss)) valLoss = validate(model, valSamples, tokens.pad());   // resumed at the end: no step ran
+        writeModelFolder(config, weights, tokens, codes.get(train.get(0).id()).grid());
+        listener.log("wrote " + o.output());
+        return new Result(step, valLoss, stopped);
+    }
+
+    private void checkLength(Sample s) {
+        if (s.length() > o.context()) {
+            throw new IllegalArgumentException("a training sequence of " + s.length() + " tokens exceeds the context of " + o.context()
+                    + " tokens; raise --context or lower --image-area");
+        }
+    }
+
+    /** Every entry in every direction, captions intact (validation; and the length check). */
+    private List<Sample> samples(List<Manifest.Entry> entries, Map<String, EncodedVisual> codes, Emu3Processor p) {
+        List<Sample> out = new ArrayList<>();
+        for (Manifest.Entry e : entries) {
+            EncodedVisual v = codes.get(e.id());
+            if (!o.tasks().equals("i2t")) out.add(Sample.textToVisual(p, e.caption(), v, o.visionOnly()));
+            if (!o.tasks().equals("t2i") && !o.visionOnly()) out.add(Sample.visualToText(p, o.question(), e.caption(), v));
+        }
+        return out;
+    }
+
+    /** One training sample: entry, then direction (when both), then caption dropout, all from the data stream. */
+    private Sample draw(List<Manifest.Entry> train, List<String> directions, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
+        Manifest.Entry e = train.get(rng.nextInt(train.size()));
+        String dir = directions.get(directions.size() == 1 ? 0 : rng.nextInt(directions.size()));
+        return sample(e, dir, codes.get(e.id()), p, rng);
+    }
+
+    private Sample sample(Manifest.Entry e, String direction, EncodedVisual v, Emu3Processor p, Rng rng) {
+        if (direction.equals("i2t")) return Sample.visualToText(p, o.question(), e.caption(), v);
+        // Caption dropout draws for every text-to-visual sample, so the data stream does not depend on its outcome.
+        boolean drop = rng.nextDouble() < o.captionDropout();
+        return Sample.textToVisual(p, drop ? "" : e.caption(), v, o.visionOnly());
+    }
+
+    private static Tensor logits(LlamaModel model, Batch b, float dropout, Rng rng) {
+        Tensor hidden = model.forward(b.inputs(), 0, null, dropout, rng);                   // (B, T, dim)
+        Tensor logits = model.logits(hidden);                                                // (B, T, vocab)
+        return logits.reshape(logits.size(0) * logits.size(1), logits.size(2));
+    }
+
+    /** Adds each predicted token's nll to its modality's sum (unweighted), for the report. */
+    private static void modalityLoss(Tensor logits, Batch b, double[] sums, long[] counts) {
+        try (var ng = GradMode.noGrad()) {
+            float[] lp = Softmax.logSoftmax(logits.detach(), 1).dataF32();
+            int vocab = logits.size(1);
+            int[] t = b.targets().toIntArray();
+            for (int i = 0; i < t.length; i++) {
+                if (t[i] == IGNORE) continue;
+                sums[b.kinds()[i]] -= lp[i * vocab + t[i]];
+                counts[b.kinds()[i]]++;
+            }
+        }
+    }
+
+    /** Mean weighted loss over all validation samples, one at a time, without dropout; NaN without any. */
+    private double validate(LlamaModel model, List<Sample> samples, int pad) {
+        if (samples.isEmpty()) return Double.NaN;
+        double sum = 0;
+        long count = 0;
+        try (var ng = GradMode.noGrad()) {
+            for (Sample s : samples) {
+                Batch b = Batch.of(List.of(s), pad, o.visionWeight());
+                long n = b.predicted();
+                if (n == 0) continue;
+                sum += Losses.crossEntropy(logits(model, b, 0f, null), b.targets(), b.weights(), IGNORE).item() * (double) n;
+                count += n;
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /**
+     * A standard model folder, built in a temporary sibling and renamed into place: config.json (Llama
+     * fields, Emu3's token ids, and ours: image_area, generation_grid (the grid of the first training
+     * item, for reference: generation derives its grid from image_area and the ratio), chat_template),
+     * model.safetensors (F32), the tokenizer files and a copy of the vision tokenizer in vision_tokenizer/.
+     */
+    private void writeModelFolder(LlamaConfig config, LlamaWeights weights, VisionTokens tokens, Emu3Processor.GridSize grid) throws IOException {
+        Path out = o.output().toAbsolutePath();
+        Path parent = out.getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp");
+        try {
+            ObjectNode c = JSON.valueToTree(config);
+            c.putArray("architectures").add("Emu3ForCausalLM");
+            c.put("model_type", "Emu3");
+            c.put("torch_dtype", "float32");
+            c.put("bos_token_id", tokens.bos());
+            c.put("eos_token_id", tokens.eos());
+            c.put("pad_token_id", tokens.pad());
+            c.put("img_token_id", tokens.img());
+            c.put("boi_token_id", tokens.boi());
+            c.put("eoi_token_id", tokens.eoi());
+            c.put("eol_token_id", tokens.eol());
+            c.put("eof_token_id", tokens.eof());
+            c.put("image_area", o.imageArea());
+            c.putArray("generation_grid").add(grid.height()).add(grid.width());
+            c.put("chat_template", o.chatTemplate());
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve("config.json").toFile(), c);
+
+            SafeTensorsWriter w = new SafeTensorsWriter();
+            weights.named().forEach((name, t) -> w.addFloats(name, DType.F32, java.util.Arrays.stream(t.shape()).asLongStream().toArray(), t.dataF32()));
+            w.metadata("format", "pt");
+            w.write(tmp.resolve("model.safetensors"));
+            copyTokenizer(o.tokenizer(), tmp);
+            Path vqOut = Files.createDirectory(tmp.resolve(Emu3Bundle.VISION_SUBFOLDER));
+            try (var files = Files.list(o.vq())) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, vqOut.resolve(f.getFileName()));
+            }
+            replace(tmp, out);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void copyTokenizer(Path tokenizer, Path dir) throws IOException {
+        if (Files.isRegularFile(tokenizer)) {
+            Files.copy(tokenizer, dir.resolve("tokenizer.json"));
+            return;
+        }
+        for (String name : new String[] {"tokenizer.json", "vocab.json", "merges.txt", "emu3.tiktoken", "emu3_vision_tokens.txt", "tokenizer_config.json"}) {
+            Path f = tokenizer.resolve(name);
+            if (Files.isRegularFile(f)) Files.copy(f, dir.resolve(name));
+        }
+    }
+
+    /** Moves the finished folder over out; an existing out must itself be a model folder, which is then deleted. */
+    private static void replace(Path finished, Path out) throws IOException {
+        if (Files.exists(out)) {
+            if (!Files.isRegularFile(out.resolve("config.json"))) {
+                throw new IOException(out + " exists and is not a model folder (no config.json); refusing to replace it");
+            }
+            Path old = out.resolveSibling("." + out.getFileName() + ".old" + System.nanoTime());
+            Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(finished, out, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(old);
+        } else {
+            Files.move(finished, out, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

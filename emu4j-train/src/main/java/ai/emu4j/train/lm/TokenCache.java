@@ -1,0 +1,109 @@
+package ai.emu4j.train.lm;
+
+import ai.emu4j.models.emu3.Emu3Bundle;
+import ai.emu4j.models.emu3.Emu3Processor;
+import ai.emu4j.models.emu3.EncodedVisual;
+import ai.emu4j.models.vq.Emu3VisionVQ;
+import ai.emu4j.models.vq.MediaFiles;
+import ai.emu4j.models.vq.RgbImage;
+import ai.emu4j.models.vq.VQImageProcessor;
+import ai.emu4j.models.vq.VQImages;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * VQ codes of a dataset's pictures, encoded once and kept in a JSON file. The file is reused only when
+ * its key matches: a SHA-256 over the vision tokenizer's config and weight file sizes and times, the
+ * image area, and each media file's path, size and modification time; any change re-encodes everything.
+ * Encoding dominates the first run (one VQ encoder pass per picture or 4-frame chunk); later runs read
+ * the codes in milliseconds.
+ */
+final class TokenCache {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TokenCache() {}
+
+    static Map<String, EncodedVisual> load(Path cacheFile, List<Manifest.Entry> entries, Path vqDir, Emu3VisionVQ vq, VQImageProcessor pre,
+                                           long imageArea, Consumer<String> log) throws IOException {
+        String key = key(entries, vqDir, imageArea);
+        if (Files.isRegularFile(cacheFile)) {
+            JsonNode root = JSON.readTree(cacheFile.toFile());
+            if (key.equals(root.path("key").asText())) {
+                Map<String, EncodedVisual> out = new LinkedHashMap<>();
+                for (JsonNode e : root.path("entries")) {
+                    JsonNode c = e.get("codes");
+                    int[] codes = new int[c.size()];
+                    for (int i = 0; i < codes.length; i++) codes[i] = c.get(i).asInt();
+                    out.put(e.get("id").asText(), new EncodedVisual(codes, e.get("frames").asInt(),
+                            new Emu3Processor.GridSize(e.get("h").asInt(), e.get("w").asInt()), e.get("video").asBoolean()));
+                }
+                if (out.keySet().containsAll(entries.stream().map(Manifest.Entry::id).toList())) {
+                    log.accept("read VQ codes of " + out.size() + " items from " + cacheFile);
+                    return out;
+                }
+            }
+        }
+        Map<String, EncodedVisual> out = new LinkedHashMap<>();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("key", key);
+        ArrayNode arr = root.putArray("entries");
+        for (Manifest.Entry e : entries) {
+            EncodedVisual v = encode(e, vq, pre);
+            out.put(e.id(), v);
+            ObjectNode n = arr.addObject();
+            n.put("id", e.id());
+            n.put("video", v.video());
+            n.put("frames", v.frames());
+            n.put("h", v.grid().height());
+            n.put("w", v.grid().width());
+            ArrayNode codes = n.putArray("codes");
+            for (int c : v.codes()) codes.add(c);
+        }
+        MediaFiles.atomically(cacheFile, tmp -> JSON.writeValue(tmp.toFile(), root));
+        log.accept("encoded " + out.size() + " items with the vision tokenizer; codes cached in " + cacheFile);
+        return out;
+    }
+
+    /** A picture is one grid; a clip keeps its frames up to a multiple of the temporal factor (at least one chunk). */
+    private static EncodedVisual encode(Manifest.Entry e, Emu3VisionVQ vq, VQImageProcessor pre) throws IOException {
+        if (!e.video()) return Emu3Bundle.encodeImage(vq, pre, VQImages.read(e.file()));
+        List<RgbImage> frames = MediaFiles.readFrames(e.file());
+        int tdf = vq.config().temporal_downsample_factor(), usable = frames.size() / tdf * tdf;
+        if (usable == 0) throw new IOException(e.file() + ": a video needs at least " + tdf + " frames, it has " + frames.size());
+        return Emu3Bundle.encodeVideo(vq, pre, frames.subList(0, usable));
+    }
+
+    private static String key(List<Manifest.Entry> entries, Path vqDir, long imageArea) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(Files.readAllBytes(vqDir.resolve("config.json")));
+            try (var files = Files.list(vqDir)) {
+                for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList()) {
+                    md.update((p.getFileName() + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            md.update(("area:" + imageArea + "\n").getBytes(StandardCharsets.UTF_8));
+            for (Manifest.Entry e : entries) {
+                md.update((e.id() + ":" + e.file() + ":" + Files.size(e.file()) + ":" + Files.getLastModifiedTime(e.file()).toMillis() + ":" + e.video() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package ai.emu4j.train.lm;
+
+import ai.emu4j.models.emu3.Emu3Bundle;
+import ai.emu4j.models.emu3.Emu3Processor;
+import ai.emu4j.models.emu3.ImageGenerator;
+import ai.emu4j.models.emu3.Understanding;
+import ai.emu4j.models.sampling.Sampler;
+import ai.emu4j.models.vq.RgbImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LmTrainerTest {
+    private static final long STEPS = 16;
+
+    private static final class Recorder implements LmTrainer.Listener {
+        final List<LmTrainer.StepReport> steps = new ArrayList<>();
+        final List<Double> val = new ArrayList<>();
+        final List<String> log = new ArrayList<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final long stopAt;
+
+        Recorder(long stopAt) {
+            this.stopAt = stopAt;
+        }
+
+        @Override public void log(String line) { log.add(line); }
+        @Override public void step(LmTrainer.StepReport r) {
+            steps.add(r);
+            if (r.step() == stopAt) stop.set(true);
+        }
+        @Override public void checkpoint(long step, double valLoss, Path file) { val.add(valLoss); }
+    }
+
+    @Test
+    void lossFallsResumeIsBitExactAndTheFolderRuns(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+
+        Recorder straight = new Recorder(-1);
+        Path outA = dir.resolve("a/model");
+        LmTrainer.Result ra = new LmTrainer(TinySetup.options(p, outA, STEPS, false)).run(straight, straight.stop);
+        assertEquals(STEPS, ra.step());
+        assertFalse(ra.stopped());
+        assertEquals(STEPS, straight.steps.size());
+        double first = (straight.steps.get(0).loss() + straight.steps.get(1).loss()) / 2;
+        double last = (straight.steps.get(14).loss() + straight.steps.get(15).loss()) / 2;
+        assertTrue(last < 0.8 * first, "training loss should fall: " + first + " -> " + last);
+        for (LmTrainer.StepReport r : straight.steps) {
+            assertTrue(Double.isFinite(r.textLoss()) && Double.isFinite(r.visionLoss()), "both modalities every step: " + r);
+            assertTrue(r.tokensPerSecond() > 0);
+        }
+        assertEquals(2, straight.val.size(), "checkpoints at 8 and 16");
+        assertTrue(straight.val.get(1) < straight.val.get(0), "validation loss should fall: " + straight.val);
+        assertTrue(Files.isRegularFile(outA.resolveSibling("model.tokens.json")));
+
+        // Killed after step 5 (a checkpoint is written on stop), then resumed to the end.
+        Path outB = dir.resolve("b/model");
+        Recorder killed = new Recorder(5);
+        LmTrainer.Result rb = new LmTrainer(TinySetup.options(p, outB, STEPS, false)).run(killed, killed.stop);
+        assertTrue(rb.stopped());
+        assertEquals(5, rb.step());
+        Recorder resumed = new Recorder(-1);
+        LmTrainer.Result rc = new LmTrainer(TinySetup.options(p, outB, STEPS, true)).run(resumed, resumed.stop);
+        assertEquals(STEPS, rc.step());
+        assertEquals(STEPS - 5, resumed.steps.size());
+        assertTrue(resumed.log.stream().anyMatch(l -> l.startsWith("read VQ codes")), "second run reads the cache: " + resumed.log);
+        assertArrayEquals(Files.readAllBytes(outA.resolve("model.safetensors")), Files.readAllBytes(outB.resolve("model.safetensors")),
+                "resumed weights must equal the straight run's bit for bit");
+        assertEquals(straight.steps.get(15).loss(), resumed.steps.get(resumed.steps.size() - 1).loss());
+
+        // Different maths on resume is refused.
+        LmOptions other = TinySetup.options(p, outB, STEPS + 1, true);
+        assertThrows(IllegalArgumentException.class, () -> new LmTrainer(other).run(new Recorder(-1), null));
+
+        // The output is a standard model folder: generation and captioning run from it.
+        try (Emu3Bundle b = Emu3Bundle.load(outA)) {
+            assertEquals(256, b.imageArea());
+            Emu3Processor.GridSize grid = b.gridFor("1:1");
+            assertEquals(new Emu3Processor.GridSize(4, 4), grid);
+            int[] prompt = b.processor().generationPrompt("a red disc on white", grid);
+            int[] codes = new ImageGenerator(b.model(), b.tokens()).generate(new ImageGenerator.Request(prompt,
+                    b.processor().generationPrompt("", grid), 4, 4, 3f, new Sampler(1f, 0, 1f, 5)), null, null);
+            RgbImage img = b.decodeImage(codes, grid);
+            assertEquals(16, img.width());
+            StringBuilder streamed = new StringBuilder();
+            int[] answer = new Understanding(b.model(), b.tokens(), b.tokenizer()).answer(
+                    b.processor().understandingPrompt(b.encodeImage(img).block(b.processor()), "Describe the image"),
+                    new Sampler(0f, 0, 1f, 0), 12, streamed::append, null);
+            assertEquals(b.tokenizer().decode(answer), streamed.toString());
+        }
+    }
+
+    @Test
+    void packedRowsTrainToo(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        Recorder r = new Recorder(-1);
+        new LmTrainer(TinySetup.options(p, dir.resolve("packed"), 10, false, true)).run(r, null);
+        assertEquals(10, r.steps.size());
+        assertTrue(r.steps.get(9).loss() < r.steps.get(0).loss(), "packed training loss should fall: " + r.steps.get(0) + " -> " + r.steps.get(9));
+        Sample a = Sample.textToVisual(new Emu3Processor(ai.emu4j.models.tokenizer.TextTokenizers.load(p.tokenizer()),
+                ai.emu4j.models.emu3.VisionTokens.from(ai.emu4j.models.tokenizer.TextTokenizers.load(p.tokenizer()))), "a red disc",
+                new ai.emu4j.models.emu3.EncodedVisual(new int[] {1}, 1, new Emu3Processor.GridSize(1, 1), false), false);
+        Sample two = Sample.concat(List.of(a, a));
+        assertEquals(2 * a.length(), two.length());
+        assertEquals(Sample.IGNORE, two.kinds()[a.length()], "the second sample's bos is not predicted");
+    }
+
+    @Test
+    void badManifestLinesAreNamed(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve(Manifest.FILE), "{\"id\": \"a\", \"file\": \"a.png\", \"kind\": \"image\", \"caption\": \"x\", \"split\": \"train\"}\n"
+                + "{\"id\": \"b\", \"file\": \"b.png\", \"kind\": \"photo\", \"caption\": \"x\", \"split\": \"train\"}\n");
+        IOException e = assertThrows(IOException.class, () -> Manifest.read(dir));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("kind"), e.getMessage());
+        Files.writeString(dir.resolve(Manifest.FILE), "{\"id\": \"a\", \"file\": \"../a.png\", \"kind\": \"image\", \"caption\": \"x\", \"split\": \"train\"}\n");
+        assertTrue(assertThrows(IOException.class, () -> Manifest.read(dir)).getMessage().contains("outside"));
+    }
+
+    @Test
+    void sequencesFollowTheGrammarAndMaskAsDocumented(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        var tok = ai.emu4j.models.tokenizer.TextTokenizers.load(p.tokenizer());
+        var vt = ai.emu4j.models.emu3.VisionTokens.from(tok);
+        var proc = new Emu3Processor(tok, vt);
+        var v = new ai.emu4j.models.emu3.EncodedVisual(new int[] {1, 2, 3, 4}, 1, new Emu3Processor.GridSize(2, 2), false);
+        Sample s = Sample.textToVisual(proc, "a red disc", v, false);
+        int[] cap = tok.encode("a red disc");
+        int n = cap.length;
+        assertEquals(vt.bos(), s.tokens()[0]);
+        assertEquals(vt.boi(), s.tokens()[1 + n]);
+        assertEquals("2*2", tok.decode(java.util.Arrays.copyOfRange(s.tokens(), 2 + n, 5 + n)));
+        assertEquals(vt.img(), s.tokens()[5 + n]);
+        int[] body = java.util.Arrays.copyOfRange(s.tokens(), 6 + n, s.length());
+        assertArrayEquals(new int[] {vt.visualId(1), vt.visualId(2), vt.eol(), vt.visualId(3), vt.visualId(4), vt.eol(), vt.eof(), vt.eoi(), vt.eos()}, body);
+        assertEquals(Sample.IGNORE, s.kinds()[0]);
+        assertEquals(Sample.TEXT, s.kinds()[1]);
+        assertEquals(Sample.VISION, s.kinds()[6 + n]);
+        assertEquals(Sample.VISION, s.kinds()[8 + n], "eol counts as vision");
+        Sample sft = Sample.textToVisual(proc, "a red disc", v, true);
+        for (int i = 0; i < sft.length(); i++) {
+            assertEquals(vt.isVisual(sft.tokens()[i]) ? Sample.VISION : Sample.IGNORE, sft.kinds()[i], "vision-only labels at " + i);
+        }
+        Sample u = Sample.visualToText(proc, "Describe the image", "a red disc", v);
+        int[] prompt = proc.understandingPrompt(v.block(proc), "Describe the image");
+        assertArrayEquals(prompt, java.util.Arrays.copyOf(u.tokens(), prompt.length));
+        assertEquals(" a red disc", tok.decode(java.util.Arrays.copyOfRange(u.tokens(), prompt.length, u.length() - 1)));
+        for (int i = 0; i < u.length(); i++) assertEquals(i < prompt.length ? Sample.IGNORE : Sample.TEXT, u.kinds()[i]);
+    }
+}
