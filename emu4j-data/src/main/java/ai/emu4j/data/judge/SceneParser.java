@@ -15,13 +15,17 @@ import java.util.List;
  * (2) 4-connected components, dropping specks below {@link #MIN_AREA} (noise);
  * (3) colour = palette colour nearest to the mean of the component's eroded core, where edge blending with
  *     the background (blur) cannot pull it towards a neighbouring palette entry;
- * (4) shape by fill ratio of the bounding box (square 1.0, circle pi/4, triangle 1/2), size by the larger
- *     bounding-box side, position by the nearest anchor to the centroid.
+ * (4) shape: a triangle's centroid sits 1/6 of its height off the bounding-box centre (circles and squares:
+ *     0), which survives blur of small shapes where the fill ratio does not; then fill ratio of the bounding
+ *     box separates square (1.0) from circle (pi/4); size by the larger bounding-box side, position by the
+ *     nearest anchor to the centroid.
  * Touching objects merge into one blob: the dataset never draws them touching (anchors leave a gap).
  */
 public final class SceneParser {
     /** Minimum blob area on a 64x64 image (a small triangle has 50 px). */
     public static final int MIN_AREA = 12;
+    /** Centroid offset from the bounding-box centre, as a fraction of the box, above which a blob is a triangle. */
+    static final double SKEW = 0.07;
 
     private SceneParser() {}
 
@@ -92,8 +96,9 @@ public final class SceneParser {
         int mean = (int) (sum[0] / cnt) << 16 | (int) (sum[1] / cnt) << 8 | (int) (sum[2] / cnt);
         int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
         double fill = n / (double) (bw * bh);
-        ShapeKind shape = fill >= 0.9 ? ShapeKind.SQUARE : fill >= 0.67 ? ShapeKind.CIRCLE : ShapeKind.TRIANGLE;
         double cx = sx / (double) n + 0.5, cy = sy / (double) n + 0.5;
+        double skew = Math.max(Math.abs(cx - (x0 + bw / 2.0)) / bw, Math.abs(cy - (y0 + bh / 2.0)) / bh);
+        ShapeKind shape = skew > SKEW || fill < 0.6 ? ShapeKind.TRIANGLE : fill >= 0.9 ? ShapeKind.SQUARE : ShapeKind.CIRCLE;
         int extent64 = (int) Math.round(Math.max(bw * 64.0 / w, bh * 64.0 / h));
         return new Blob(ShapeColor.nearest(mean), shape, ShapeSize.of(extent64), Position.nearest(cx, cy, w, h), cx, cy, n, bw, bh, fill);
     }

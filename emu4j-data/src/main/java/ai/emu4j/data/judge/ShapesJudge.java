@@ -13,6 +13,8 @@ import java.util.List;
  * brute force over all assignments is at most 4*4*4 cases.
  */
 public final class ShapesJudge {
+    static final double RELATION_MARGIN = 6.4;
+
     private ShapesJudge() {}
 
     public static ShapesScore score(BufferedImage img, String caption) {
@@ -40,7 +42,7 @@ public final class ShapesJudge {
         }
         if (spec.relation() != null) {
             posN = 1;
-            posOk = best[0] >= 0 && best[1] >= 0 && relation(blobs.get(best[0]), blobs.get(best[1])) == spec.relation() ? 1 : 0;
+            posOk = best[0] >= 0 && best[1] >= 0 && holds(spec.relation(), blobs.get(best[0]), blobs.get(best[1])) ? 1 : 0;
         }
         boolean count = blobs.size() == n;
         boolean correct = count && colorOk == n && shapeOk == n && sizeOk == sizeN && posOk == posN;
@@ -48,8 +50,9 @@ public final class ShapesJudge {
                 posN == 0 ? null : posOk / (double) posN, correct, blobs);
     }
 
-    static Relation relation(Blob a, Blob b) {
-        return Relation.of(a.cx(), a.cy(), b.cx(), b.cy());
+    /** Relation margin: a tenth of the 64 px scene, so centroids must be clearly apart on that axis. */
+    static boolean holds(Relation r, Blob a, Blob b) {
+        return r.holds(a.cx(), a.cy(), b.cx(), b.cy(), RELATION_MARGIN);
     }
 
     private static void search(List<SceneObject> want, List<Blob> blobs, int[] cur, int i, boolean[] used, int[] best, int[] bestScore) {
