@@ -65,6 +65,19 @@ public final class EmojiIndex {
         return hits;
     }
 
+    /**
+     * 1-based rank of the first entry that matches expected (an entry id such as "emoji-noto-1f600", or a
+     * unified code such as "1f600", which matches either style), or 0 if nothing in the dataset matches.
+     */
+    public int rank(BufferedImage picture, String expected) {
+        String want = expected.strip().toLowerCase(java.util.Locale.ROOT);
+        List<EmojiHit> all = topK(picture, features.length);
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).id().equals(want) || all.get(i).unified().equals(want)) return i + 1;
+        }
+        return 0;
+    }
+
     static double distance(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {

@@ -81,6 +81,21 @@ class EmojiDatasetTest {
             assertEquals(3, clean.size());
             assertTrue(clean.get(1).distance() >= clean.getFirst().distance());
             assertEquals(e.id(), index.topK(Perturb.noise(Perturb.blur(img), 12, seed++), 1).getFirst().id());
+            assertEquals(1, index.rank(img, e.id()));
+            assertEquals(1, index.rank(img, (String) e.attributes().get("unified")));
+        }
+        assertEquals(0, index.rank(Images.rgb(64, 64, Images.WHITE), "1f9ff"));
+    }
+
+    @Test
+    void spritesUseEmojiFromTheDataset(@TempDir Path dir) throws IOException {
+        Path ds = build(dir, dir.resolve("ds"));
+        ai.emu4j.data.sprites.SpritesDataset.generate(dir.resolve("sp"), 1, 12, ds);
+        for (ManifestEntry e : Manifest.read(dir.resolve("sp"))) {
+            assertEquals("emoji", e.attributes().get("object"));
+            assertTrue(e.caption().matches("a [a-z ]+ moving (left|right|up|down)"), e.caption());
+            var track = ai.emu4j.data.judge.MotionTracker.track(Images.readFrames(dir.resolve("sp").resolve(e.file())));
+            assertEquals(ai.emu4j.data.sprites.Direction.ofCaption(e.caption()), track.direction(), e.caption());
         }
     }
 }
