@@ -98,7 +98,7 @@ public final class EmojiDataset {
         Set<String> kw = new LinkedHashSet<>();
         List<String> lib = keywords.getOrDefault(chars(unified), keywords.getOrDefault(chars(e.path("non_qualified").asText(unified)), List.of()));
         for (String k : lib) {
-            String w = k.replace('_', ' ').toLowerCase(java.util.Locale.ROOT);
+            String w = k.replace('_', ' ');
             if (!w.equals(name) && !shortNames.contains(k) && kw.size() < MAX_KEYWORDS) kw.add(w);
         }
         Map<String, Object> a = new LinkedHashMap<>();

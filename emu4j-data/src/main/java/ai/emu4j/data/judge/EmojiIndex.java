@@ -66,16 +66,25 @@ public final class EmojiIndex {
     }
 
     /**
-     * 1-based rank of the first entry that matches expected (an entry id such as "emoji-noto-1f600", or a
-     * unified code such as "1f600", which matches either style), or 0 if nothing in the dataset matches.
+     * 1-based rank of the nearest entry that matches expected (an entry id such as "emoji-noto-1f600", or a
+     * unified code such as "1f600", which matches either style): one plus the number of entries strictly
+     * closer, so exact ties count in the expected entry's favour. That matters: upstream ships identical
+     * pictures for some emoji (about 1.2%: family variants, flags such as ES and EA). 0 if nothing matches.
      */
     public int rank(BufferedImage picture, String expected) {
         String want = expected.strip().toLowerCase(java.util.Locale.ROOT);
-        List<EmojiHit> all = topK(picture, features.length);
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).id().equals(want) || all.get(i).unified().equals(want)) return i + 1;
+        float[] q = features(picture);
+        double[] d = new double[features.length];
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < d.length; i++) {
+            d[i] = distance(q, features[i]);
+            ManifestEntry e = entries.get(i);
+            if (e.id().equals(want) || want.equals(e.attributes().get("unified"))) best = Math.min(best, d[i]);
         }
-        return 0;
+        if (best == Double.POSITIVE_INFINITY) return 0;
+        int closer = 0;
+        for (double v : d) if (v < best) closer++;
+        return closer + 1;
     }
 
     static double distance(float[] a, float[] b) {
