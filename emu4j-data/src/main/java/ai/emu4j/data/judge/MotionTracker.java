@@ -45,7 +45,8 @@ public final class MotionTracker {
         return new Track(cx, cy, vx, vy, d, consistency(cx, cy, d));
     }
 
-    static boolean differs(int a, int b) {
+    /** The mask rule: some channel differs by more than THRESHOLD. */
+    public static boolean differs(int a, int b) {
         for (int shift = 0; shift <= 16; shift += 8) {
             if (Math.abs(((a >> shift) & 0xff) - ((b >> shift) & 0xff)) > THRESHOLD) return true;
         }

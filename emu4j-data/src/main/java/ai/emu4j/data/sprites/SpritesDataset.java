@@ -6,6 +6,7 @@ import ai.emu4j.data.Images;
 import ai.emu4j.data.Manifest;
 import ai.emu4j.data.ManifestEntry;
 import ai.emu4j.data.Split;
+import ai.emu4j.data.judge.MotionTracker;
 import ai.emu4j.data.shapes.ShapeColor;
 import ai.emu4j.data.shapes.ShapeKind;
 import ai.emu4j.data.shapes.ShapeRenderer;
@@ -27,6 +28,7 @@ import java.util.Map;
 public final class SpritesDataset {
     public static final int FRAMES = 8, STEP = 4, SIZE = 64, DELAY_MS = 100;
     private static final int SHAPE_SIDE = 20;
+    static final double MIN_VISIBLE = 0.15;
     private static final Direction[] MOVES = {Direction.LEFT, Direction.RIGHT, Direction.UP, Direction.DOWN};
 
     private SpritesDataset() {}
@@ -42,7 +44,7 @@ public final class SpritesDataset {
         Rng rng = new Rng(seed);
         List<ManifestEntry> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            Sprite sprite = emoji.isEmpty() ? shape(rng) : emoji(emojiDir, emoji.get(rng.nextInt(emoji.size())));
+            Sprite sprite = emoji.isEmpty() ? shape(rng) : emoji(emojiDir, emoji, rng);
             Direction dir = MOVES[rng.nextInt(MOVES.length)];
             int ts = sprite.tile().getWidth();
             int across = ts / 2 + 4 + rng.nextInt(SIZE - ts - 7);
@@ -99,15 +101,34 @@ public final class SpritesDataset {
         return new Sprite(tile, color.word() + " " + kind.word(), a);
     }
 
-    private static Sprite emoji(Path dir, ManifestEntry e) throws IOException {
-        BufferedImage img = Images.readRgb(dir.resolve(e.file()));
+    /**
+     * A random emoji that stands out from the white background: at least {@link #MIN_VISIBLE} of its tile
+     * must differ from white by the tracker's rule, which rules out white hearts, white squares and the like
+     * (invisible on white, so no stated motion could be checked). Redraws until one qualifies.
+     */
+    private static Sprite emoji(Path dir, List<ManifestEntry> emoji, Rng rng) throws IOException {
+        for (int tries = 0; tries < 1000; tries++) {
+            ManifestEntry e = emoji.get(rng.nextInt(emoji.size()));
+            BufferedImage tile = halve(Images.readRgb(dir.resolve(e.file())));
+            if (visible(tile) >= MIN_VISIBLE) return emoji(e, tile);
+        }
+        throw new ai.emu4j.data.DataException("no emoji in " + dir + " stands out from a white background");
+    }
+
+    static double visible(BufferedImage tile) {
+        int n = 0;
+        for (int y = 0; y < tile.getHeight(); y++) for (int x = 0; x < tile.getWidth(); x++) if (MotionTracker.differs(tile.getRGB(x, y), Images.WHITE)) n++;
+        return n / (double) (tile.getWidth() * tile.getHeight());
+    }
+
+    private static Sprite emoji(ManifestEntry e, BufferedImage tile) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("object", "emoji");
         a.put("emoji_id", e.id());
         Object name = e.attributes().get("name");
         a.put("name", name);
         a.put("style", e.attributes().get("style"));
-        return new Sprite(halve(img), String.valueOf(name), a);
+        return new Sprite(tile, String.valueOf(name), a);
     }
 
     /** 2x2 box downscale with rounding: exact integer arithmetic, the same on every JVM. */

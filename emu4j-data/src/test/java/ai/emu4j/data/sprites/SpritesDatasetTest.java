@@ -58,6 +58,12 @@ class SpritesDatasetTest {
     }
 
     @Test
+    void whiteSpritesAreNotVisible() {
+        assertEquals(0.0, SpritesDataset.visible(Images.rgb(32, 32, 0xF4F4F4)));
+        assertEquals(1.0, SpritesDataset.visible(Images.rgb(32, 32, 0x808080)));
+    }
+
+    @Test
     void stillAndEmptyClips() {
         BufferedImage blank = Images.rgb(64, 64, Images.WHITE);
         Track empty = MotionTracker.track(List.of(blank, blank, blank));
