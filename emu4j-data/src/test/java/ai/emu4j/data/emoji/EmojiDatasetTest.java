@@ -54,6 +54,14 @@ class EmojiDatasetTest {
     }
 
     @Test
+    void wrongPackageIsAClearError(@TempDir Path dir) throws IOException {
+        Path lib = FakeNpm.emojilib(dir);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(ai.emu4j.data.DataException.class,
+                () -> EmojiDataset.generate(dir.resolve("out"), Map.of(EmojiStyle.NOTO, lib), lib));
+        assertTrue(e.getMessage().endsWith("has no emoji.json: not an emoji-datasource package"), e.getMessage());
+    }
+
+    @Test
     void heldOutPairsKeepTheOtherStyleInTrain() {
         List<EmojiStyle> order = List.of(EmojiStyle.NOTO, EmojiStyle.TWEMOJI);
         int test = 0, val = 0;
