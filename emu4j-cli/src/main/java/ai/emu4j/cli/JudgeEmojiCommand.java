@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "emoji", mixinStandardHelpOptions = true,
-        description = "Nearest emoji of the whole dataset to a picture (16x16 RGB feature space); with --expected, its rank and hit@k.")
+        description = "Nearest emoji of the whole dataset to a picture (16x16 RGB feature space); with --expected or --caption, "
+                + "the tie-aware rank of the expected emoji and whether it is in the top k.")
 public final class JudgeEmojiCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,6 +31,9 @@ public final class JudgeEmojiCommand implements Callable<Integer> {
 
     @Option(names = {"-e", "--expected"}, paramLabel = "ID", description = "expected entry id (emoji-noto-1f600) or unified code (1f600, either style)")
     String expected;
+
+    @Option(names = {"-c", "--caption"}, description = "a caption of the dataset: the expected emoji is that entry's (either style)")
+    String caption;
 
     @Option(names = "-k", defaultValue = "5", description = "how many neighbours (default ${DEFAULT-VALUE})")
     int k;
@@ -51,6 +55,11 @@ public final class JudgeEmojiCommand implements Callable<Integer> {
             top.add(m);
         }
         r.put("top", top);
+        if (caption != null && expected != null) throw new CommandLine.ParameterException(spec.commandLine(), "give --caption or --expected, not both");
+        if (caption != null) {
+            expected = index.unifiedOfCaption(caption);
+            if (expected == null) throw new CommandLine.ParameterException(spec.commandLine(), "--caption is not a caption of " + dataset);
+        }
         if (expected != null) {
             int rank = index.rank(img, expected);
             r.put("expected", expected);

@@ -62,6 +62,9 @@ class DataJudgeCommandTest {
         assertEquals(3, nn.get("top").size());
         assertEquals(1, nn.get("rank").asInt());
         assertTrue(nn.get("hit").asBoolean());
+        Run byCaption = run(new JudgeCommand(), "emoji", img.toString(), "-d", dir.resolve("a").toString(), "--caption", "no such caption");
+        assertEquals(Main.EXIT_USAGE, byCaption.exit());
+        assertTrue(byCaption.err().contains("--caption is not a caption of"), byCaption.err());
     }
 
     @Test

@@ -87,6 +87,12 @@ public final class EmojiIndex {
         return closer + 1;
     }
 
+    /** The unified code of the dataset entry with exactly this caption (text-to-image eval), or null. */
+    public String unifiedOfCaption(String caption) {
+        for (ManifestEntry e : entries) if (e.caption().equals(caption)) return String.valueOf(e.attributes().get("unified"));
+        return null;
+    }
+
     static double distance(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {

@@ -91,6 +91,7 @@ class EmojiDatasetTest {
             assertEquals(e.id(), index.topK(Perturb.noise(Perturb.blur(img), 12, seed++), 1).getFirst().id());
             assertEquals(1, index.rank(img, e.id()));
             assertEquals(1, index.rank(img, (String) e.attributes().get("unified")));
+            assertEquals(e.attributes().get("unified"), index.unifiedOfCaption(e.caption()));
         }
         assertEquals(0, index.rank(Images.rgb(64, 64, Images.WHITE), "1f9ff"));
     }
