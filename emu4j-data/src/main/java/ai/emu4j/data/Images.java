@@ -43,13 +43,6 @@ public final class Images {
         return overWhite(img);
     }
 
-    /** Reads a PNG from bytes (tar entries) as RGB over white. */
-    public static BufferedImage readRgb(byte[] bytes, String name) throws IOException {
-        BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
-        if (img == null) throw new DataException("not an image: " + name);
-        return overWhite(img);
-    }
-
     /** Alpha blend over white with integer rounding (exact and platform-independent, unlike Graphics2D). */
     public static BufferedImage overWhite(BufferedImage src) {
         int w = src.getWidth(), h = src.getHeight();

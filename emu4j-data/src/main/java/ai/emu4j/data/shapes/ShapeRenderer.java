@@ -5,8 +5,8 @@ import java.awt.image.BufferedImage;
 
 /**
  * Rasterises scenes without anti-aliasing: a pixel is inside when its centre is, so every pixel is either
- * the background or an exact palette colour and the parser can be exact. Integer-free of Graphics2D, whose
- * rasterisation rules differ between JDK pipelines.
+ * the background or an exact palette colour and the parser can be exact. Graphics2D is not used: its
+ * rasterisation rules differ between JDK rendering pipelines.
  */
 public final class ShapeRenderer {
     public static final int SIZE = 64;
