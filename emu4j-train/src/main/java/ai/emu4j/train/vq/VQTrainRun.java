@@ -16,10 +16,10 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * A training run in an output folder:
+ * A training run writes two folders:
  * <pre>
- * OUT/checkpoints/step-00000200/{train,disc}.safetensors, recon.png   (one folder per checkpoint)
- * OUT/model/{config.json, model.safetensors, preprocessor_config.json} (latest weights, Emu3 layout)
+ * CKPTS/step-00000200/{train,disc}.safetensors, recon.png          (one folder per checkpoint)
+ * MODEL/{config.json, model.safetensors, preprocessor_config.json} (latest weights, Emu3 layout)
  * </pre>
  * Each checkpoint folder is written under a temporary name and renamed, so a killed run leaves only
  * complete checkpoints; {@code resume} continues from the highest-numbered one. recon.png shows a
@@ -31,10 +31,9 @@ public final class VQTrainRun {
     private VQTrainRun() {}
 
     /** Runs to cfg.steps() (from the last checkpoint when resume), reporting every step; returns the trainer. */
-    public static VQTrainer run(VQConfig config, VQTrainConfig cfg, ImageFolder data, Path out, boolean resume,
+    public static VQTrainer run(VQConfig config, VQTrainConfig cfg, ImageFolder data, Path model, Path ckpts, boolean resume,
                                 Consumer<StepStats> progress) throws IOException {
         VQTrainer trainer = new VQTrainer(config, cfg, data);
-        Path ckpts = out.resolve("checkpoints");
         if (resume) {
             Optional<Path> last = latest(ckpts);
             if (last.isEmpty()) throw new IOException(ckpts + ": no checkpoint to resume from");
@@ -43,7 +42,7 @@ public final class VQTrainRun {
         Tensor validation = data.range(0, Math.min(VALIDATION, data.size()));
         while (trainer.step() < cfg.steps()) {
             progress.accept(trainer.trainStep());
-            if (trainer.step() % cfg.checkpointEvery() == 0 || trainer.step() == cfg.steps()) checkpoint(trainer, ckpts, validation, out, cfg);
+            if (trainer.step() % cfg.checkpointEvery() == 0 || trainer.step() == cfg.steps()) checkpoint(trainer, ckpts, validation, model, cfg);
         }
         return trainer;
     }
@@ -56,7 +55,7 @@ public final class VQTrainRun {
         }
     }
 
-    private static void checkpoint(VQTrainer t, Path ckpts, Tensor validation, Path out, VQTrainConfig cfg) throws IOException {
+    private static void checkpoint(VQTrainer t, Path ckpts, Tensor validation, Path model, VQTrainConfig cfg) throws IOException {
         Files.createDirectories(ckpts);
         Path target = ckpts.resolve(String.format("step-%08d", t.step()));
         Path tmp = Files.createTempDirectory(ckpts, "tmp-");
@@ -66,7 +65,7 @@ public final class VQTrainRun {
         }
         if (Files.exists(target)) deleteTree(target);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        t.model().saveFolder(out.resolve("model"), cfg.imageSize());
+        t.model().saveFolder(model, cfg.imageSize());
     }
 
     /** Two rows of n tiles: originals over reconstructions, each [n, 3, S, S] in [-1, 1]. */
