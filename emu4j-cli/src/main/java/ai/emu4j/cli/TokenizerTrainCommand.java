@@ -86,7 +86,7 @@ final class TokenizerTrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long[] first = {-1};
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(steps)
-                .setConsumer(new ConsoleProgressBarConsumer(err, 260)).setUpdateIntervalMillis(500).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(err, 200)).setUpdateIntervalMillis(500).setStyle(ProgressBarStyle.ASCII)
                 .startsFrom(0, Duration.ZERO).build()) {
             VQTrainRun.run(config, cfg, images, model, ckpts, resume, s -> {
                 if (first[0] < 0) first[0] = s.step() - 1;

@@ -20,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Tiny config (ch 32, 8x down, 64 codes, 32x32 images: 4x4 latents) trained for a few steps: seconds. */
+/** Tiny config (ch 32, 8x down, 64 codes; 16x16 images, 32x32 with the discriminator) trained for a few steps: seconds. */
 class VQTrainTest {
     static final VQConfig TINY = new VQConfig(32, new int[] {1, 1, 1, 1}, 1, new int[] {}, 64, 4, 4, false, 3, 3, 4, 0.0);
     @TempDir
     static Path tmp;
-    static ImageFolder data;
+    static ImageFolder data, small;
 
     @BeforeAll
     static void images() throws IOException {
@@ -34,9 +34,10 @@ class VQTrainTest {
         for (int i = 0; i < 6; i++) VQImages.writePng(pattern(i, 24, 20), dir.resolve("img" + i + ".png"));
         Files.writeString(tmp.resolve("imgs/notes.txt"), "not an image");
         data = ImageFolder.load(tmp.resolve("imgs"), 32);
+        small = ImageFolder.load(tmp.resolve("imgs"), 16);
         // Warm-up: the GEMM kernels' Vector API reduceLanes(ADD) sums lanes in another order once C2
         // compiles it, so the very first steps of a JVM can differ in the last bit from later ones.
-        VQTrainRun.run(TINY, cfg(6, 0.5), data, tmp.resolve("warm").resolve("model"), tmp.resolve("warm").resolve("checkpoints"), false, s -> {});
+        VQTrainRun.run(TINY, cfg(32, 3, 0.5), data, tmp.resolve("warm").resolve("model"), tmp.resolve("warm").resolve("checkpoints"), false, s -> {});
     }
 
     /** Smooth colour gradients with a per-image phase: learnable in a few steps. */
@@ -52,23 +53,23 @@ class VQTrainTest {
         return new RgbImage(w, h, px);
     }
 
-    static VQTrainConfig cfg(long steps, double disc) {
-        return new VQTrainConfig(32, 4, steps, 2e-3, 1.0, 0.0, 0.1, 1.0, 0.25, disc, 2, 8, 4, 3, 7);
+    static VQTrainConfig cfg(int size, long steps, double disc) {
+        return new VQTrainConfig(size, 4, steps, 2e-3, 1.0, 0.0, 0.1, 1.0, 0.25, disc, 2, 8, 4, 3, 7);
     }
 
     @Test
     void trainingImprovesPsnrAndExportsALoadableFolder() throws IOException {
         Path out = tmp.resolve("run1");
         List<StepStats> stats = new ArrayList<>();
-        VQTrainer t = VQTrainRun.run(TINY, cfg(30, 0.0), data, out.resolve("model"), out.resolve("checkpoints"), false, stats::add);
-        Tensor x = data.range(0, 6);
+        VQTrainer t = VQTrainRun.run(TINY, cfg(16, 25, 0.0), small, out.resolve("model"), out.resolve("checkpoints"), false, stats::add);
+        Tensor x = small.range(0, 6);
         double before = stats.getFirst().psnr();
         double after;
         try (var g = GradMode.noGrad()) {
             after = VQTrainer.psnr(t.model().forward(x), x);
         }
         assertTrue(after > before + 3, "PSNR " + before + " -> " + after);
-        assertTrue(Files.isRegularFile(out.resolve("checkpoints/step-00000030/recon.png")));
+        assertTrue(Files.isRegularFile(out.resolve("checkpoints/step-00000025/recon.png")));
         try (Emu3VisionVQ vq = Emu3VisionVQ.load(out.resolve("model")); var g = GradMode.noGrad()) {
             Tensor img = x.select(0, 0);
             Tensor rec = vq.decode(vq.encode(img).select(0, 0));
@@ -80,8 +81,8 @@ class VQTrainTest {
 
     @Test
     void killAndResumeIsBitIdentical() throws IOException {
-        VQTrainer straight = VQTrainRun.run(TINY, cfg(8, 0.5), data, tmp.resolve("a").resolve("model"), tmp.resolve("a").resolve("checkpoints"), false, s -> {});
-        VQTrainRun.run(TINY, cfg(4, 0.5), data, tmp.resolve("b").resolve("model"), tmp.resolve("b").resolve("checkpoints"), false, s -> {});   // "killed" after step 4 (checkpoint at 3 and 4)
+        VQTrainer straight = VQTrainRun.run(TINY, cfg(32, 8, 0.5), data, tmp.resolve("a").resolve("model"), tmp.resolve("a").resolve("checkpoints"), false, s -> {});
+        VQTrainRun.run(TINY, cfg(32, 4, 0.5), data, tmp.resolve("b").resolve("model"), tmp.resolve("b").resolve("checkpoints"), false, s -> {});   // "killed" after step 4 (checkpoint at 3 and 4)
         Files.walk(tmp.resolve("b/checkpoints")).filter(p -> p.toString().endsWith("step-00000004")).findFirst().ifPresent(p -> {
             try {
                 try (var s = Files.walk(p)) {
@@ -91,7 +92,7 @@ class VQTrainTest {
                 throw new RuntimeException(e);
             }
         });
-        VQTrainer resumed = VQTrainRun.run(TINY, cfg(8, 0.5), data, tmp.resolve("b").resolve("model"), tmp.resolve("b").resolve("checkpoints"), true, s -> {});
+        VQTrainer resumed = VQTrainRun.run(TINY, cfg(32, 8, 0.5), data, tmp.resolve("b").resolve("model"), tmp.resolve("b").resolve("checkpoints"), true, s -> {});
         var a = straight.model().stateDict();
         var b = resumed.model().stateDict();
         assertEquals(a.keySet(), b.keySet());
