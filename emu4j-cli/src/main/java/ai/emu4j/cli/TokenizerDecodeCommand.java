@@ -5,16 +5,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code emu4j tokenizer decode codes.json --model DIR -o out.png|out.gif|FOLDER}. */
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = "Decode codes.json to an image (.png), an animated GIF (.gif) or a folder of frames.")
 final class TokenizerDecodeCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "CODES", description = "codes.json from encode.")
     Path input;

@@ -6,16 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code emu4j tokenizer encode IMAGE|VIDEO --model DIR -o codes.json}. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Encode an image, an animated GIF or a folder of numbered frames to codes.json.")
 final class TokenizerEncodeCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "Image (PNG/JPEG/...), animated GIF, or folder of numbered frames.")
     Path input;

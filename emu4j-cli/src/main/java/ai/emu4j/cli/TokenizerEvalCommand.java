@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -57,7 +58,7 @@ final class TokenizerEvalCommand implements Callable<Integer> {
                 ssim += VQMetrics.ssim(original, rec);
             }
             int n = files.size();
-            long used = java.util.Arrays.stream(hits).filter(h -> h > 0).count();
+            long used = Arrays.stream(hits).filter(h -> h > 0).count();
             print(n, psnr / n, ssim / n, used, hits.length, VQMetrics.perplexity(hits));
         }
         return 0;

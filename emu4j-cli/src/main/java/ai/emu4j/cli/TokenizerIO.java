@@ -11,6 +11,7 @@ import ai.emu4j.models.vq.VQVideos;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ final class TokenizerIO {
     static Media read(Path in, int maxFrames, long maxPixels) throws IOException {
         try {
             return readUnchecked(in, maxFrames, maxPixels);
-        } catch (VQImages.ImageTooLargeException | java.nio.file.NoSuchFileException e) {
+        } catch (VQImages.ImageTooLargeException | NoSuchFileException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             // Decoders report truncation and corruption without naming the file (some with runtime exceptions).
@@ -63,7 +64,7 @@ final class TokenizerIO {
 
     private static Media readUnchecked(Path in, int maxFrames, long maxPixels) throws IOException {
         if (Files.isDirectory(in)) return new Media(VQVideos.readFrames(in, maxFrames, maxPixels), true);
-        if (!Files.exists(in)) throw new java.nio.file.NoSuchFileException(in.toString());
+        if (!Files.exists(in)) throw new NoSuchFileException(in.toString());
         if (VQVideos.isGif(in)) {
             List<RgbImage> frames = VQVideos.readGif(in, maxFrames, maxPixels);
             return new Media(frames, frames.size() > 1);

@@ -5,16 +5,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code emu4j tokenizer reconstruct IN --model DIR -o OUT}: encode then decode, as the official autoencode.py. */
 @Command(name = "reconstruct", mixinStandardHelpOptions = true,
         description = "Encode and decode an image, animated GIF or frame folder; OUT is .png, .gif or a folder.")
 final class TokenizerReconstructCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "INPUT")
     Path input;

@@ -5,6 +5,7 @@ import ai.emu4j.train.vq.ImageFolder;
 import ai.emu4j.train.vq.StepStats;
 import ai.emu4j.train.vq.VQTrainConfig;
 import ai.emu4j.train.vq.VQTrainRun;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -72,7 +73,9 @@ final class TokenizerTrainCommand implements Callable<Integer> {
                 discNdf, restartEvery, checkpointEvery, seed);
         ImageFolder images = ImageFolder.load(data, size);
         Path ckpts = checkpoints != null ? checkpoints : model.toAbsolutePath().resolveSibling(model.getFileName() + "-checkpoints");
-        PrintStream err = new PrintStream(new java.io.OutputStream() {
+        // The bar wants a PrintStream; this one forwards to the command's err writer (so tests see it).
+        // Byte-to-char is exact because the bar style and the message are ASCII.
+        PrintStream err = new PrintStream(new OutputStream() {
             @Override
             public void write(int b) {
                 spec.commandLine().getErr().write(b);

@@ -7,6 +7,8 @@ import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.core.util.Rng;
 import ai.emu4j.models.nn.Module;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -135,7 +137,7 @@ public final class Emu3VQTrainable extends Module {
     }
 
     /** Writes the model as a standard Emu3 folder (see {@link VQFolder}), trained at size x size images. */
-    public void saveFolder(java.nio.file.Path folder, int size) throws java.io.IOException {
+    public void saveFolder(Path folder, int size) throws IOException {
         VQFolder.save(folder, config, exportState(), (long) size * size);
     }
 

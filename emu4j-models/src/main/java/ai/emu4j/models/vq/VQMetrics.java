@@ -1,5 +1,7 @@
 package ai.emu4j.models.vq;
 
+import java.util.Arrays;
+
 /**
  * Reconstruction metrics on 8-bit RGB, as tokenizer papers report them: PSNR over all channels with
  * peak 255, and SSIM of Wang et al. (11x11 Gaussian window, sigma 1.5, K1 0.01, K2 0.03, valid
@@ -98,7 +100,7 @@ public final class VQMetrics {
 
     private static double[] uniform(int n) {
         double[] g = new double[n];
-        java.util.Arrays.fill(g, 1.0 / n);
+        Arrays.fill(g, 1.0 / n);
         return g;
     }
 }

@@ -23,6 +23,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
@@ -89,7 +90,7 @@ public final class VQVideos {
             Node gce = child(reader.getImageMetadata(i).getAsTree("javax_imageio_gif_image_1.0"), "GraphicControlExtension");
             Node desc = child(reader.getImageMetadata(i).getAsTree("javax_imageio_gif_image_1.0"), "ImageDescriptor");
             int x = desc == null ? 0 : attr(desc, "imageLeftPosition"), y = desc == null ? 0 : attr(desc, "imageTopPosition");
-            String disposal = gce == null ? "none" : ((org.w3c.dom.Element) gce).getAttribute("disposalMethod");
+            String disposal = gce == null ? "none" : ((Element) gce).getAttribute("disposalMethod");
             BufferedImage before = "restoreToPrevious".equals(disposal) ? copy(canvas) : null;
             Graphics2D g = canvas.createGraphics();
             g.drawImage(frame, x, y, null);                       // SrcOver: transparent pixels keep the canvas
@@ -195,6 +196,6 @@ public final class VQVideos {
     }
 
     private static int attr(Node n, String name) {
-        return Integer.parseInt(((org.w3c.dom.Element) n).getAttribute(name));
+        return Integer.parseInt(((Element) n).getAttribute(name));
     }
 }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Trains an {@link Emu3VQTrainable} on an {@link ImageFolder}. One step:
@@ -128,7 +129,7 @@ public final class VQTrainer {
     /** Codes unused in the window take a random latent of the last batch (drawn from the data stream). */
     private int restartDeadCodes(float[] latents) {
         int e = model.config().embed_dim(), n = latents.length / e;
-        int[] dead = java.util.stream.IntStream.range(0, hits.length).filter(i -> hits[i] == 0).toArray();
+        int[] dead = IntStream.range(0, hits.length).filter(i -> hits[i] == 0).toArray();
         float[] rows = new float[dead.length * e];
         Rng rng = seeds.data();
         for (int i = 0; i < dead.length; i++) System.arraycopy(latents, rng.nextInt(n) * e, rows, i * e, e);
