@@ -70,7 +70,8 @@ final class TokenizerEvalCommand implements Callable<Integer> {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
             o.put("images", n);
-            o.put("psnr", Double.isInfinite(psnr) ? "inf" : Double.toString(psnr));
+            if (Double.isInfinite(psnr)) o.put("psnr", "inf");   // JSON has no infinity; only identical images get here
+            else o.put("psnr", psnr);
             o.put("ssim", ssim);
             o.put("codes_used", used);
             o.put("codebook_size", size);

@@ -211,6 +211,14 @@ class TokenizerCommandTest {
         assertEquals(0, run("tokenizer", "reconstruct", image.toString(), "--model", out.toString(), "-o", dir.resolve("t.png").toString()).exit());
     }
 
+    @Test
+    void benchRunsWithoutPeerOnATinyConfig() {
+        CommandLine cmd = new CommandLine(new BenchTokenizerCommand());
+        int exit = cmd.execute("--ch", "32", "--ch-mult", "1,1,1,1", "--res-blocks", "1", "--codebook", "64", "--size", "16",
+                "--batch", "2", "--iters", "1", "--no-peer");
+        assertEquals(0, exit);
+    }
+
     /** A PNG signature and IHDR announcing w x h, then IEND: no pixel data at all. */
     static byte[] pngHeader(int w, int h) {
         ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12);
