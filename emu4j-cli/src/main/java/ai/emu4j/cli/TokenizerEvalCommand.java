@@ -4,17 +4,16 @@ import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.models.vq.RgbImage;
 import ai.emu4j.models.vq.VQImages;
 import ai.emu4j.models.vq.VQMetrics;
+import ai.emu4j.train.vq.ImageFolder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +43,7 @@ final class TokenizerEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> files = images(data);
+        List<Path> files = ImageFolder.list(data);
         try (TokenizerIO.Model m = TokenizerIO.load(model)) {
             long[] hits = new long[m.vq().config().codebook_size()];
             double psnr = 0, ssim = 0;
@@ -87,17 +86,5 @@ final class TokenizerEvalCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-16s %12.2f%n", "perplexity", perplexity);
         }
         out.flush();
-    }
-
-    private static List<Path> images(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a folder");
-        try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> files = s.filter(Files::isRegularFile).filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
-            }).sorted().toList();
-            if (files.isEmpty()) throw new IOException(dir + ": no .png, .jpg or .jpeg files");
-            return files;
-        }
     }
 }

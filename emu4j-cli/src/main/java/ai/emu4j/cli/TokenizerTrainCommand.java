@@ -103,7 +103,7 @@ final class TokenizerTrainCommand implements Callable<Integer> {
     }
 
     private static String message(StepStats s, double imagesPerSecond) {
-        return String.format(Locale.ROOT, "rec %.4f perc %.4f cb %.4f com %.4f g %.3f d %.3f psnr %.2f usage %.0f%% ppl %.0f %.1f img/s",
-                s.rec(), s.perceptual(), s.codebook(), s.commit(), s.gen(), s.disc(), s.psnr(), 100 * s.usage(), s.perplexity(), imagesPerSecond);
+        return String.format(Locale.ROOT, "rec %.4f perc %.4f cb %.4f com %.4f g %.3f d %.3f lam %.3g psnr %.2f usage %.0f%% ppl %.0f %.1f img/s",
+                s.rec(), s.perceptual(), s.codebook(), s.commit(), s.gen(), s.disc(), s.lambda(), s.psnr(), 100 * s.usage(), s.perplexity(), imagesPerSecond);
     }
 }

@@ -19,35 +19,34 @@ import java.util.stream.Stream;
  * per 64x64 image, so 10,000 images cost 480 MB. Every file is decoded under the header pixel budget.
  */
 public final class ImageFolder {
-    private final List<Path> files;
     private final List<Tensor> images = new ArrayList<>();
 
     private ImageFolder(List<Path> files, int size) throws IOException {
-        this.files = files;
         for (Path f : files) images.add(VQImages.toTensor(VQImages.squareCrop(VQImages.read(f), size)));
     }
 
     public static ImageFolder load(Path dir, int size) throws IOException {
+        return new ImageFolder(list(dir), size);
+    }
+
+    /** The .png, .jpg and .jpeg files under dir, recursively, sorted by path; at least one. */
+    public static List<Path> list(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a folder");
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().toList();
         }
         if (files.isEmpty()) throw new IOException(dir + ": no .png, .jpg or .jpeg files");
-        return new ImageFolder(files, size);
+        return files;
     }
 
-    static boolean isImage(Path p) {
+    private static boolean isImage(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
 
     public int size() {
         return images.size();
-    }
-
-    public List<Path> files() {
-        return files;
     }
 
     /** Images [from, to) as one batch [n, 3, S, S]. */

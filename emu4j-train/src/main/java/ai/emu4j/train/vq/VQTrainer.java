@@ -6,6 +6,7 @@ import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.core.util.Rng;
 import ai.emu4j.models.vq.Emu3VQTrainable;
 import ai.emu4j.models.vq.VQConfig;
+import ai.emu4j.models.vq.VQMetrics;
 import ai.emu4j.train.AdamW;
 import ai.emu4j.train.Checkpoint;
 import ai.emu4j.train.Seeds;
@@ -142,9 +143,7 @@ public final class VQTrainer {
     }
 
     public double perplexity() {
-        double total = Arrays.stream(hits).sum(), entropy = 0;
-        for (long h : hits) if (h > 0) entropy -= h / total * Math.log(h / total);
-        return Math.exp(entropy);
+        return VQMetrics.perplexity(hits);
     }
 
     /** PSNR in dB of a batch in [-1, 1] (peak-to-peak 2). */
