@@ -114,9 +114,12 @@ public final class Emu3VQTrainable extends Module {
         return decoder.convOut().weight();
     }
 
-    /** decoder.conv_out as a function of a features tensor, for the adaptive weight's gradient norms. */
+    /**
+     * decoder.conv_out with another weight tensor, for the adaptive weight's gradient norms; the bias
+     * is detached so that this side computation leaves no gradient on the model.
+     */
     public Tensor lastLayer(Tensor features, Tensor weight) {
-        return new Conv2d(weight, decoder.convOut().bias(), 1, 1).forward(features);
+        return new Conv2d(weight, decoder.convOut().bias().detach(), 1, 1).forward(features);
     }
 
     /** Overwrites codebook rows (dead-code restart); {@code rows} holds {@code ids.length} x embed_dim values. */

@@ -120,7 +120,8 @@ public final class VQTrainer {
     }
 
     private double lastLayerGradNorm(Tensor features, Tensor seed) {
-        Tensor w = model.lastLayerWeight().detach().contiguous().mul(1f).requiresGrad(true);
+        Tensor last = model.lastLayerWeight();
+        Tensor w = Tensor.of(last.toFloatArray(), last.shape()).requiresGrad(true);
         model.lastLayer(features.detach(), w).backward(seed);
         double s = 0;
         for (float v : w.grad().dataF32()) s += (double) v * v;
