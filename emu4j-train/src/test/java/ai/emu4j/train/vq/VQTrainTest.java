@@ -80,6 +80,23 @@ class VQTrainTest {
     }
 
     @Test
+    void perceptualLossIsZeroOnEqualImagesAndDifferentiable() {
+        Tensor x = data.range(0, 2);
+        assertEquals(0, PerceptualLoss.of(x, x).item(), 1e-5);
+        Tensor y = x.mul(0.5f).detach().requiresGrad(true);
+        Tensor loss = PerceptualLoss.of(y, x);
+        assertTrue(loss.item() > 0.01, "loss " + loss.item());
+        loss.backward();
+        assertTrue(java.util.Arrays.stream(toDoubles(y.grad().toFloatArray())).anyMatch(v -> v != 0));
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    @Test
     void killAndResumeIsBitIdentical() throws IOException {
         VQTrainer straight = VQTrainRun.run(TINY, cfg(32, 8, 0.5), data, tmp.resolve("a").resolve("model"), tmp.resolve("a").resolve("checkpoints"), false, s -> {});
         VQTrainRun.run(TINY, cfg(32, 4, 0.5), data, tmp.resolve("b").resolve("model"), tmp.resolve("b").resolve("checkpoints"), false, s -> {});   // "killed" after step 4 (checkpoint at 3 and 4)
