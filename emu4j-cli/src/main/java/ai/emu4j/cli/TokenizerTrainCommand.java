@@ -36,6 +36,9 @@ final class TokenizerTrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Output tokenizer folder (rewritten at every checkpoint).")
     Path model;
 
+    @Option(names = "--val-data", description = "Folder whose first 8 images are reconstructed into recon.png at each checkpoint (default: --data).")
+    Path valData;
+
     @Option(names = "--checkpoints", description = "Checkpoint folder (default: MODEL-checkpoints).")
     Path checkpoints;
 
@@ -72,6 +75,7 @@ final class TokenizerTrainCommand implements Callable<Integer> {
         VQTrainConfig cfg = new VQTrainConfig(size, batch, steps, lr, l1, l2, perceptual, codebookWeight, beta, discWeight, discStart,
                 discNdf, restartEvery, checkpointEvery, seed);
         ImageFolder images = ImageFolder.load(data, size);
+        ImageFolder val = valData == null ? null : ImageFolder.load(valData, size);
         Path ckpts = checkpoints != null ? checkpoints : model.toAbsolutePath().resolveSibling(model.getFileName() + "-checkpoints");
         // The bar wants a PrintStream; this one forwards to the command's err writer (so tests see it).
         // Byte-to-char is exact because the bar style and the message are ASCII.
@@ -91,7 +95,7 @@ final class TokenizerTrainCommand implements Callable<Integer> {
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(steps)
                 .setConsumer(new ConsoleProgressBarConsumer(err, 200)).setUpdateIntervalMillis(500).setStyle(ProgressBarStyle.ASCII)
                 .startsFrom(0, Duration.ZERO).build()) {
-            VQTrainRun.run(config, cfg, images, model, ckpts, resume, s -> {
+            VQTrainRun.run(config, cfg, images, val, model, ckpts, resume, s -> {
                 if (first[0] < 0) first[0] = s.step() - 1;
                 double secs = (System.nanoTime() - start) / 1e9;
                 bar.stepTo(s.step());

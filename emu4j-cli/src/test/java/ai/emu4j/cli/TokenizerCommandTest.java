@@ -196,9 +196,13 @@ class TokenizerCommandTest {
         Path data = dir.resolve("traindata");
         Files.createDirectories(data);
         for (int i = 0; i < 3; i++) VQImages.writePng(pattern(i, 32, 32), data.resolve(i + ".png"));
+        Path val = dir.resolve("valdata");
+        Files.createDirectories(val);
+        VQImages.writePng(pattern(5, 48, 40), val.resolve("v.png"));
         Path out = dir.resolve("trained");
         String[] args = {"tokenizer", "train", "--data", data.toString(), "--model", out.toString(), "--size", "32", "--batch", "2",
-                "--ch", "32", "--ch-mult", "1,1,1,1", "--codebook", "64", "--embed-dim", "4", "--checkpoint-every", "2", "--steps", "2"};
+                "--ch", "32", "--ch-mult", "1,1,1,1", "--codebook", "64", "--embed-dim", "4", "--checkpoint-every", "2",
+                "--val-data", val.toString(), "--steps", "2"};
         Run r = run(args);
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("img/s") && r.err().contains("usage"), r.err());

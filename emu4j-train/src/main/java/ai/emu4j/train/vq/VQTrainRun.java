@@ -23,23 +23,31 @@ import java.util.stream.Stream;
  * </pre>
  * Each checkpoint folder is written under a temporary name and renamed, so a killed run leaves only
  * complete checkpoints; {@code resume} continues from the highest-numbered one. recon.png shows a
- * fixed validation batch (the first 8 images) on top and its reconstruction below.
+ * fixed validation batch (the first 8 images of the validation folder, else of the training folder)
+ * on top and its reconstruction below.
  */
 public final class VQTrainRun {
     private static final int VALIDATION = 8;
 
     private VQTrainRun() {}
 
-    /** Runs to cfg.steps() (from the last checkpoint when resume), reporting every step; returns the trainer. */
+    /** As {@link #run(VQConfig, VQTrainConfig, ImageFolder, ImageFolder, Path, Path, boolean, Consumer)} with no validation folder. */
     public static VQTrainer run(VQConfig config, VQTrainConfig cfg, ImageFolder data, Path model, Path ckpts, boolean resume,
                                 Consumer<StepStats> progress) throws IOException {
+        return run(config, cfg, data, null, model, ckpts, resume, progress);
+    }
+
+    /** Runs to cfg.steps() (from the last checkpoint when resume), reporting every step; returns the trainer. */
+    public static VQTrainer run(VQConfig config, VQTrainConfig cfg, ImageFolder data, ImageFolder val, Path model, Path ckpts,
+                                boolean resume, Consumer<StepStats> progress) throws IOException {
         VQTrainer trainer = new VQTrainer(config, cfg, data);
         if (resume) {
             Optional<Path> last = latest(ckpts);
             if (last.isEmpty()) throw new IOException(ckpts + ": no checkpoint to resume from");
             trainer.load(last.get());
         }
-        Tensor validation = data.range(0, Math.min(VALIDATION, data.size()));
+        ImageFolder shown = val != null ? val : data;
+        Tensor validation = shown.range(0, Math.min(VALIDATION, shown.size()));
         while (trainer.step() < cfg.steps()) {
             progress.accept(trainer.trainStep());
             if (trainer.step() % cfg.checkpointEvery() == 0 || trainer.step() == cfg.steps()) checkpoint(trainer, ckpts, validation, model, cfg);
