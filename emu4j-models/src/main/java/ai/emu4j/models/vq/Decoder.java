@@ -80,6 +80,16 @@ final class Decoder {
 
     /** The per-frame 2D stack: h [F, 4, 64, 64], zq [F, 4, 64, 64] -> [F, 3, 512, 512]. */
     Tensor frames(Tensor h, Tensor zq) {
+        return conv_out.forward(features(h, zq));
+    }
+
+    /** The last layer, whose weight gradient scales the GAN term in training (taming's adaptive weight). */
+    Conv2d convOut() {
+        return conv_out;
+    }
+
+    /** {@link #frames} up to the input of conv_out: [F, 4, 64, 64] -> [F, 256, 512, 512]. */
+    Tensor features(Tensor h, Tensor zq) {
         h = conv_in.forward(h);                                               // [F, 1024, 64, 64]
         h = mid_block_1.forward(h, zq);
         h = mid_attn_1.forward(h, zq);
@@ -96,7 +106,6 @@ final class Decoder {
                 h = l.upsample().forward(h);
             }
         }
-        h = Unary.silu(norm_out.apply(h, zq));                                // [F, 256, 512, 512]
-        return conv_out.forward(h);                                           // [F, 3, 512, 512]
+        return Unary.silu(norm_out.apply(h, zq));                             // [F, 256, 512, 512]
     }
 }

@@ -1,5 +1,6 @@
 package ai.emu4j.models.vq;
 
+import ai.emu4j.core.autograd.GradMode;
 import ai.emu4j.core.kernels.Parallel;
 import ai.emu4j.core.ops.Norms;
 import ai.emu4j.core.ops.Resample;
@@ -34,8 +35,10 @@ sealed interface Norm permits Norm.Group, Norm.Spatial {
 
     /**
      * MoVQ SpatialNorm (add_conv=False): GroupNorm(x) * conv_y(zq') + conv_b(zq'), zq' = zq resized
-     * (nearest) to x's H x W. conv_y/conv_b are 1x1 convs embed_dim -> C. The modulation is a fused
-     * loop that records no autograd node: this package is inference only.
+     * (nearest) to x's H x W. conv_y/conv_b are 1x1 convs embed_dim -> C. Inference uses a fused
+     * loop that records no autograd node; when gradients are recorded and any input needs one (training,
+     * see {@link Emu3VQTrainable}) the same formula runs as differentiable ops, which costs two
+     * [N, C, H, W] temporaries.
      */
     record Spatial(Group norm_layer, Conv2d conv_y, Conv2d conv_b) implements Norm {
         static Spatial load(Params p, String name, int channels, int zqCh) {
@@ -45,6 +48,7 @@ sealed interface Norm permits Norm.Group, Norm.Spatial {
         }
 
         public Tensor apply(Tensor x, Tensor zq) {
+            if (GradMode.isEnabled() && (x.requiresGrad() || zq.requiresGrad() || conv_y.weight().requiresGrad())) return applyDifferentiable(x, zq);
             int[] s = x.shape();
             int batch = s[0], c = s[1], hw = s[2] * s[3], e = zq.size(1);
             Tensor z = Resample.interpolate(zq, new int[] {s[2], s[3]}, Resample.Mode.NEAREST, false); // [N, e, H, W]
@@ -70,6 +74,11 @@ sealed interface Norm permits Norm.Group, Norm.Spatial {
                 }
             });
             return Tensor.of(out, s);
+        }
+
+        private Tensor applyDifferentiable(Tensor x, Tensor zq) {
+            Tensor z = Resample.interpolate(zq, new int[] {x.size(2), x.size(3)}, Resample.Mode.NEAREST, false); // [N, e, H, W]
+            return norm_layer.apply(x, null).mul(conv_y.forward(z)).add(conv_b.forward(z));                      // [N, C, H, W]
         }
     }
 }

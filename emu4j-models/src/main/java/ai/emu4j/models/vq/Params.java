@@ -33,6 +33,8 @@ final class Params {
     private final Set<String> taken = new TreeSet<>();
     private final Map<String, int[]> requested = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    /** Set by {@link #fromTensors}: tensors to hand out instead of reading a file. */
+    private Map<String, Tensor> inMemory;
 
     private Params(String source, ModelWeights weights, Map<String, TensorEntry> byOriginal, boolean hfLayout) {
         this.source = source;
@@ -65,6 +67,17 @@ final class Params {
         return new Params(source, weights, byOriginal, hf);
     }
 
+    /**
+     * Binds from tensors held in memory under their original names (a model being trained); the
+     * tensors are used as given, so gradients recorded through the model reach them.
+     */
+    static Params fromTensors(Map<String, Tensor> tensors) {
+        Map<String, TensorEntry> none = new LinkedHashMap<>();
+        Params p = new Params("(in memory)", null, none, false);
+        p.inMemory = tensors;
+        return p;
+    }
+
     /** No file: every request gets a zero-memory placeholder; used to list the parameter names and shapes. */
     static Params shapesOnly() {
         return new Params("(shapes only)", null, null, false);
@@ -73,6 +86,7 @@ final class Params {
     /** The tensor named {@code name} (original layout) with exactly this shape. */
     Tensor take(String name, int... shape) {
         if (requested.put(name, shape.clone()) != null) throw new IllegalStateException("parameter " + name + " requested twice");
+        if (inMemory != null) return fromMemory(name, shape);
         if (byOriginal == null) return placeholder(shape);
         TensorEntry e = byOriginal.get(name);
         if (e == null) {
@@ -101,8 +115,21 @@ final class Params {
         }
     }
 
+    private Tensor fromMemory(String name, int[] shape) {
+        Tensor t = inMemory.get(name);
+        if (t == null || !Arrays.equals(t.shape(), shape)) {
+            problems.add("tensor " + name + (t == null ? " missing" : " has shape " + Arrays.toString(t.shape())) + ", expected " + Arrays.toString(shape));
+            return placeholder(shape);
+        }
+        taken.add(name);
+        return t;
+    }
+
     /** Throws when anything was missing, mis-shaped or left over. */
     void finish() throws VQLoadException {
+        if (inMemory != null) {
+            for (String name : inMemory.keySet()) if (!taken.contains(name)) problems.add("unexpected tensor " + name);
+        }
         if (byOriginal != null) {
             for (Map.Entry<String, TensorEntry> e : byOriginal.entrySet()) {
                 if (!taken.contains(e.getKey()) && !requested.containsKey(e.getKey())) {

@@ -103,13 +103,16 @@ public record VQImageProcessor(boolean do_resize, int resample, boolean do_resca
         return new int[] {Math.toIntExact(hBar), Math.toIntExact(wBar)};
     }
 
+    /** The image at the size the model sees (smartResize, PIL bicubic), unchanged when !do_resize. */
+    public RgbImage resize(RgbImage image) {
+        if (!do_resize) return image;
+        int[] hw = smartResize(image.height(), image.width(), spatial_factor, min_pixels, max_pixels);
+        return new RgbImage(hw[1], hw[0], PilBicubic.resize(image.rgb(), image.width(), image.height(), 3, hw[1], hw[0]));
+    }
+
     /** RGB image -> float32 (3, H', W'), H' x W' from smartResize when do_resize. */
     public Tensor preprocess(RgbImage image) {
-        RgbImage img = image;
-        if (do_resize) {
-            int[] hw = smartResize(image.height(), image.width(), spatial_factor, min_pixels, max_pixels);
-            img = new RgbImage(hw[1], hw[0], PilBicubic.resize(image.rgb(), image.width(), image.height(), 3, hw[1], hw[0]));
-        }
+        RgbImage img = resize(image);
         int h = img.height(), w = img.width(), plane = h * w;
         float[] out = new float[3 * plane];
         byte[] px = img.rgb();

@@ -1,5 +1,7 @@
 package ai.emu4j.models.vq;
 
+import ai.emu4j.core.tensor.Tensor;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
@@ -73,6 +75,31 @@ public final class VQImages {
             bi.getRaster().setPixels(0, y, image.width(), 1, px);
         }
         if (!ImageIO.write(bi, "png", file.toFile())) throw new IOException("no PNG writer");
+    }
+
+    /**
+     * Scales the shorter side to {@code size} (PIL bicubic, as the processor resizes) and crops the
+     * centre square: the training-set view of an image of any shape.
+     */
+    public static RgbImage squareCrop(RgbImage image, int size) {
+        double scale = (double) size / Math.min(image.width(), image.height());
+        int w = Math.max(size, (int) Math.round(image.width() * scale)), h = Math.max(size, (int) Math.round(image.height() * scale));
+        byte[] resized = w == image.width() && h == image.height() ? image.rgb() : PilBicubic.resize(image.rgb(), image.width(), image.height(), 3, w, h);
+        int x0 = (w - size) / 2, y0 = (h - size) / 2;
+        byte[] out = new byte[size * size * 3];
+        for (int y = 0; y < size; y++) System.arraycopy(resized, ((y0 + y) * w + x0) * 3, out, y * size * 3, size * 3);
+        return new RgbImage(size, size, out);
+    }
+
+    /** RGB -> float (3, H, W) in [-1, 1] (x / 127.5 - 1, the hub processor's rescale and normalise). */
+    public static Tensor toTensor(RgbImage image) {
+        int plane = image.width() * image.height();
+        float[] out = new float[3 * plane];
+        byte[] px = image.rgb();
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) out[c * plane + i] = (float) ((px[i * 3 + c] & 0xff) / 255.0) * 2 - 1;
+        }
+        return Tensor.of(out, 3, image.height(), image.width());
     }
 
     public static RgbImage toRgb(BufferedImage bi) {

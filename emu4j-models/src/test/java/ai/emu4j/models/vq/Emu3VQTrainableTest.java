@@ -1,0 +1,41 @@
+package ai.emu4j.models.vq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.emu4j.core.autograd.GradMode;
+import ai.emu4j.core.tensor.Tensor;
+import ai.emu4j.core.util.Rng;
+import org.junit.jupiter.api.Test;
+
+class Emu3VQTrainableTest {
+    static final VQConfig TINY = new VQConfig(32, new int[] {1, 1, 1, 1}, 1, new int[] {3}, 64, 4, 4, false, 3, 3, 4, 0.0);
+
+    @Test
+    void exportsTheWholeEmu3LayoutAndTrainsAllButTheTemporalStacks() {
+        Emu3VQTrainable m = new Emu3VQTrainable(TINY, new Rng(1));
+        assertEquals(Emu3VisionVQ.parameterShapes(TINY).keySet(), m.exportState().keySet());
+        var trainable = m.parameters().keySet();
+        assertTrue(trainable.contains("decoder.norm_out.conv_y.weight") && trainable.contains("quantize.embedding.weight"));
+        assertFalse(trainable.stream().anyMatch(n -> n.contains("time_conv") || n.contains("time_res_stack")));
+        float[] book = m.exportState().get("quantize.embedding.weight").toFloatArray();
+        for (int j = 0; j < 64; j++) {
+            double s = 0;
+            for (int d = 0; d < 4; d++) s += book[j * 4 + d] * book[j * 4 + d];
+            assertEquals(1, s, 1e-5, "saved codebook rows are unit length");
+        }
+    }
+
+    @Test
+    void differentiableSpatialNormMatchesTheFusedLoop() {
+        Emu3VQTrainable m = new Emu3VQTrainable(TINY, new Rng(2));
+        Tensor x = Tensor.uniform(new Rng(3), -1, 1, 2, 3, 16, 16);
+        float[] withGrad = m.forward(x, true).recon().toFloatArray();
+        float[] fused;
+        try (var g = GradMode.noGrad()) {
+            fused = m.forward(x, false).recon().toFloatArray();
+        }
+        for (int i = 0; i < fused.length; i++) assertEquals(fused[i], withGrad[i], 1e-5, "pixel " + i);
+    }
+}

@@ -1,0 +1,8 @@
+package ai.emu4j.train.vq;
+
+/**
+ * What one training step measured. usage and perplexity describe the codes picked in the current
+ * usage window so far (fraction of the codebook hit; exp of the entropy of the code histogram).
+ */
+public record StepStats(long step, double rec, double perceptual, double codebook, double commit, double gen, double disc,
+                        double lambda, double psnr, double usage, double perplexity, int restarted) {}
