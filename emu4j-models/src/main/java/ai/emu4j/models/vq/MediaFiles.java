@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -29,38 +27,13 @@ public final class MediaFiles {
     private MediaFiles() {}
 
     /**
-     * Every frame of a GIF (or the single picture of another format) as RGB. Frames must cover the whole
-     * canvas: GIF's partial frames with disposal methods are not composited here, and are refused.
+     * Every frame of a GIF (composited as the GIF's disposal methods say, under VQVideos' frame and
+     * pixel budgets) or the single picture of another format, as RGB.
      */
     public static List<RgbImage> readFrames(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": not a file");
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) throw new IOException(file + ": cannot open");
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new IOException(file + ": not an image format javax.imageio can read");
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, false, true);
-                int n = reader.getNumImages(true);
-                long w = reader.getWidth(0), h = reader.getHeight(0);
-                if (w <= 0 || h <= 0 || w * h * n > VQImages.DEFAULT_MAX_PIXELS) {
-                    throw new VQImages.ImageTooLargeException(file + ": " + n + " frames of " + w + "x" + h + " exceed the budget of " + VQImages.DEFAULT_MAX_PIXELS + " pixels");
-                }
-                List<RgbImage> frames = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    BufferedImage bi = reader.read(i);
-                    if (bi.getWidth() != w || bi.getHeight() != h) {
-                        throw new IOException(file + ": frame " + i + " is " + bi.getWidth() + "x" + bi.getHeight() + ", expected full " + w + "x" + h + " frames");
-                    }
-                    frames.add(VQImages.toRgb(bi));
-                }
-                return frames;
-            } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
-                throw new IOException(file + ": cannot decode (" + e.getMessage() + ")", e);
-            } finally {
-                reader.dispose();
-            }
-        }
+        if (VQVideos.isGif(file)) return VQVideos.readGif(file, VQVideos.DEFAULT_MAX_FRAMES, VQImages.DEFAULT_MAX_PIXELS);
+        return List.of(VQImages.read(file));
     }
 
     /**
@@ -129,49 +102,10 @@ public final class MediaFiles {
         }
     }
 
-    /** An animated GIF looping forever, delayCentis hundredths of a second per frame (palette quantised by javax.imageio). */
+    /** An animated GIF looping forever, delayCentis hundredths of a second per frame, written atomically. */
     public static void writeGif(List<RgbImage> frames, int delayCentis, Path file) throws IOException {
         if (frames.isEmpty()) throw new IllegalArgumentException("a GIF needs at least one frame");
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-        atomically(file, tmp -> {
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
-                writer.setOutput(out);
-                writer.prepareWriteSequence(null);
-                for (RgbImage f : frames) {
-                    BufferedImage bi = toBuffered(f);
-                    ImageWriteParam param = writer.getDefaultWriteParam();
-                    IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(bi), param);
-                    String format = meta.getNativeMetadataFormatName();
-                    IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
-                    IIOMetadataNode gce = child(root, "GraphicControlExtension");
-                    gce.setAttribute("disposalMethod", "none");
-                    gce.setAttribute("userInputFlag", "FALSE");
-                    gce.setAttribute("transparentColorFlag", "FALSE");
-                    gce.setAttribute("delayTime", Integer.toString(delayCentis));
-                    gce.setAttribute("transparentColorIndex", "0");
-                    IIOMetadataNode apps = child(root, "ApplicationExtensions");
-                    IIOMetadataNode loop = new IIOMetadataNode("ApplicationExtension");
-                    loop.setAttribute("applicationID", "NETSCAPE");
-                    loop.setAttribute("authenticationCode", "2.0");
-                    loop.setUserObject(new byte[] {1, 0, 0});   // loop count 0 = forever
-                    apps.appendChild(loop);
-                    meta.setFromTree(format, root);
-                    writer.writeToSequence(new IIOImage(bi, null, meta), param);
-                }
-                writer.endWriteSequence();
-            } finally {
-                writer.dispose();
-            }
-        });
-    }
-
-    private static IIOMetadataNode child(IIOMetadataNode root, String name) {
-        for (int i = 0; i < root.getLength(); i++) {
-            if (root.item(i).getNodeName().equals(name)) return (IIOMetadataNode) root.item(i);
-        }
-        IIOMetadataNode n = new IIOMetadataNode(name);
-        root.appendChild(n);
-        return n;
+        atomically(file, tmp -> VQVideos.writeGif(frames, tmp, delayCentis));
     }
 
     private static BufferedImage toBuffered(RgbImage image) {
