@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * Emu3 tokenizer encode/decode throughput, emu4j against PyTorch (tools/bench/tokenizer_peer.py)
  * on the same seeded weights and the same batch, in one run. The model is built from a seed and
  * written as an Emu3 folder that both sides load; the batch goes to the peer as safetensors. Both
- * sides run the image path with the 2D stacks once per image (see Emu3VisionVQ); emu4j encodes
- * image by image (its API has no batch axis), PyTorch the whole batch at once. Figures are the best
+ * sides run the image path with the 2D stacks once per image (see Emu3VisionVQ), batched
+ * (Emu3VisionVQ.encodeImages / decodeImages). Figures are the best
  * of {@code iters} timed passes after one warm-up pass.
  */
 public final class TokenizerBench {
@@ -74,14 +74,13 @@ public final class TokenizerBench {
 
     private static Result ours(Emu3VisionVQ vq, Tensor x, int iters, int[][] codes) {
         int n = x.size(0);
-        Tensor[] enc = new Tensor[n];
         double bestEnc = Double.MAX_VALUE, bestDec = Double.MAX_VALUE;
         try (var g = GradMode.noGrad()) {
             for (int it = 0; it <= iters; it++) {                  // pass 0 warms up
                 long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) enc[i] = vq.encode(x.select(0, i).contiguous());
+                Tensor c = vq.encodeImages(x);
                 long t1 = System.nanoTime();
-                for (int i = 0; i < n; i++) vq.decodeImage(enc[i]);
+                vq.decodeImages(c);
                 long t2 = System.nanoTime();
                 if (it > 0) {
                     bestEnc = Math.min(bestEnc, (t1 - t0) / 1e9);
@@ -89,7 +88,9 @@ public final class TokenizerBench {
                 }
             }
         }
-        for (int i = 0; i < n; i++) codes[i] = enc[i].toIntArray();
+        int[] all = vq.encodeImages(x).toIntArray();
+        int cells = all.length / n;
+        for (int i = 0; i < n; i++) codes[i] = Arrays.copyOfRange(all, i * cells, (i + 1) * cells);
         return new Result(n / bestEnc, n / bestDec, n / (bestEnc + bestDec));
     }
 

@@ -195,6 +195,43 @@ public final class Emu3VisionVQ implements AutoCloseable {
         return decoder.frames(z.contiguous(), zq.contiguous());         // [frames, 3, 8h, 8w]
     }
 
+    /**
+     * A batch of images [B, 3, H, W] -> codes (B, h, w), equal to {@link #encode} per image. The 2D
+     * encoder runs once over the whole batch, which keeps its GEMMs wide: at 64x64 and ch 64 a batch
+     * of 8 runs several times faster per image than 8 single calls.
+     */
+    public Tensor encodeImages(Tensor images) {
+        int[] s = images.shape();
+        int f = config.spatialFactor(), tdf = config.temporal_downsample_factor();
+        if (s.length != 4 || s[1] != config.in_channels() || s[2] % f != 0 || s[3] % f != 0 || s[0] == 0) {
+            throw new IllegalArgumentException("encodeImages wants [B, " + config.in_channels() + ", H, W] with H, W multiples of " + f + ", got " + Arrays.toString(s));
+        }
+        int b = s[0], h = s[2] / f, w = s[3] / f;
+        int[] codes = new int[b * h * w];
+        try (var g = GradMode.noGrad()) {
+            Tensor z = encoder.frames(images);                                              // [B, z, h, w]
+            Tensor t = z.unsqueeze(2).expand(b, z.size(1), tdf, h, w).contiguous();         // each image as 4 frames
+            t = quant_conv.forward(encoder.temporal(t));                                    // [B, e, 1, h, w]
+            for (int i = 0; i < b; i++) System.arraycopy(quantize.codes(t.slice(0, i, i + 1)), 0, codes, i * h * w, h * w);
+        }
+        return Tensor.ofInts(codes, b, h, w);
+    }
+
+    /** Codes (B, h, w) -> images [B, 3, 8h, 8w], equal to {@link #decodeImage} per image, the 2D decoder batched. */
+    public Tensor decodeImages(Tensor codes) {
+        int[] s = codes.shape();
+        if (s.length != 3 || s[0] == 0) throw new IllegalArgumentException("decodeImages wants codes (B, h, w), got " + Arrays.toString(s));
+        int b = s[0], h = s[1], w = s[2];
+        int[] all = codes.toIntArray();
+        try (var g = GradMode.noGrad()) {
+            Tensor[] q = new Tensor[b];
+            for (int i = 0; i < b; i++) q[i] = quantize.lookup(Arrays.copyOfRange(all, i * h * w, (i + 1) * h * w), 1, h, w);
+            Tensor quant = Indexing.cat(q, 0);                                              // [B, e, 1, h, w]
+            Tensor[] zzq = decoder.temporal(post_quant_conv.forward(quant), quant);         // 2 x [B, z, 4, h, w]
+            return decoder.frames(zzq[0].select(2, 0).contiguous(), zzq[1].select(2, 0).contiguous()); // frame 0: [B, 3, 8h, 8w]
+        }
+    }
+
     /** Unmaps the checkpoint; tensors of this model must not be used afterwards. */
     @Override
     public void close() {

@@ -28,6 +28,22 @@ class Emu3VQTrainableTest {
     }
 
     @Test
+    void batchedImageCallsEqualPerImageCalls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        new Emu3VQTrainable(TINY, new Rng(4)).saveFolder(dir.resolve("m"), 16);
+        Tensor x = Tensor.uniform(new Rng(5), -1, 1, 3, 3, 16, 24);
+        try (Emu3VisionVQ vq = Emu3VisionVQ.load(dir.resolve("m"))) {
+            Tensor codes = vq.encodeImages(x);
+            Tensor images = vq.decodeImages(codes);
+            for (int i = 0; i < 3; i++) {
+                Tensor one = vq.encode(x.select(0, i).contiguous());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one.toIntArray(), codes.select(0, i).contiguous().toIntArray());
+                float[] a = vq.decodeImage(one).toFloatArray(), b = images.select(0, i).contiguous().toFloatArray();
+                for (int k = 0; k < a.length; k++) assertEquals(a[k], b[k], 1e-5, "image " + i + " value " + k);
+            }
+        }
+    }
+
+    @Test
     void differentiableSpatialNormMatchesTheFusedLoop() {
         Emu3VQTrainable m = new Emu3VQTrainable(TINY, new Rng(2));
         Tensor x = Tensor.uniform(new Rng(3), -1, 1, 2, 3, 16, 16);
