@@ -1,5 +1,7 @@
 package ai.emu4j.cli;
 
+import ai.emu4j.models.emu3.SpecialNames;
+import ai.emu4j.models.emu3.VisionTokens;
 import ai.emu4j.models.tokenizer.BpeTrainer;
 import ai.emu4j.models.tokenizer.TokenizerException;
 import java.io.IOException;
@@ -36,6 +38,11 @@ public final class TextTokenizerTrainCommand implements Callable<Integer> {
     @Option(names = "--special", paramLabel = "TOKEN", description = "special token, repeatable; ids 0, 1, ... in the order given")
     List<String> specials = new ArrayList<>();
 
+    @Option(names = "--visual-tokens", defaultValue = "0", paramLabel = "N",
+            description = "also add Emu3's special tokens and <|visual token 000000|> .. for N codes (a vision tokenizer's codebook size), "
+                    + "after any --special, so the result can drive `emu4j train lm`; default ${DEFAULT-VALUE}")
+    int visualTokens;
+
     @Option(names = "--pattern", defaultValue = "gpt2", paramLabel = "NAME",
             description = "pre-tokenizer regex: gpt2 (ByteLevel) or qwen (Split, digits one by one); default ${DEFAULT-VALUE}")
     String pattern;
@@ -47,9 +54,15 @@ public final class TextTokenizerTrainCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cmd = spec.commandLine();
         if (!pattern.equals("gpt2") && !pattern.equals("qwen")) throw new CommandLine.ParameterException(cmd, "--pattern must be gpt2 or qwen, not " + pattern);
+        if (visualTokens < 0 || visualTokens > 1 << 20) throw new CommandLine.ParameterException(cmd, "--visual-tokens must be in [0, 1048576], got " + visualTokens);
+        List<String> allSpecials = new ArrayList<>(specials);
+        if (visualTokens > 0) {
+            for (String s : SpecialNames.EMU3.all()) if (!allSpecials.contains(s)) allSpecials.add(s);
+            for (int c = 0; c < visualTokens; c++) allSpecials.add(VisionTokens.visualTokenName(c));
+        }
         BpeTrainer trainer;
         try {
-            trainer = new BpeTrainer(new BpeTrainer.Options(vocabSize, specials, pattern, minFrequency));
+            trainer = new BpeTrainer(new BpeTrainer.Options(vocabSize, allSpecials, pattern, minFrequency));
         } catch (TokenizerException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
