@@ -14,8 +14,6 @@ import ai.emu4j.models.vq.VQVideos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The tokenizer commands through picocli, registered under Main as the lead will, with Main's error handling. */
+/** The tokenizer commands through Main's own entry point and error handling. */
 class TokenizerCommandTest {
     static final VQConfig TINY = new VQConfig(32, new int[] {1, 1, 1, 1}, 1, new int[] {3}, 64, 4, 4, false, 3, 3, 4, 0.0);
     static final ObjectMapper JSON = new ObjectMapper();
@@ -38,20 +36,11 @@ class TokenizerCommandTest {
     record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
-        CommandLine cmd = new CommandLine(new Main()).addSubcommand(new TokenizerCommand());
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        cmd.setParameterExceptionHandler((ex, a) -> {
-            cmd.getErr().println("emu4j: error: " + ex.getMessage());
-            return Main.EXIT_USAGE;
-        });
-        cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
-            cmd.getErr().println("emu4j: error: " + Main.message(ex));
-            return Main.exitCode(ex);
-        });
-        int exit = cmd.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        int exit = Main.run(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), args);
+        return new Run(exit, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @BeforeAll
