@@ -76,7 +76,7 @@ final class MatVecBF16 {
         for (int bound = k - 4; p <= bound; p += 4) {
             s0 = bf16128(ShortVector.fromMemorySegment(H128, w, off + (long) (p + 0) * 2, LE)).fma(FloatVector.fromArray(F128, x, xi + p), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) sum += Float.intBitsToFloat(w.get(I16, off + (long) p * 2) << 16) * x[xi + p];
         return sum;
     }
@@ -94,7 +94,7 @@ final class MatVecBF16 {
         for (int bound = k - 8; p <= bound; p += 8) {
             s0 = bf16256(ShortVector.fromMemorySegment(H256, w, off + (long) (p + 0) * 2, LE)).fma(FloatVector.fromArray(F256, x, xi + p), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) sum += Float.intBitsToFloat(w.get(I16, off + (long) p * 2) << 16) * x[xi + p];
         return sum;
     }
@@ -112,7 +112,7 @@ final class MatVecBF16 {
         for (int bound = k - 16; p <= bound; p += 16) {
             s0 = bf16512(ShortVector.fromMemorySegment(H512, w, off + (long) (p + 0) * 2, LE)).fma(FloatVector.fromArray(F512, x, xi + p), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) sum += Float.intBitsToFloat(w.get(I16, off + (long) p * 2) << 16) * x[xi + p];
         return sum;
     }

@@ -89,7 +89,7 @@ final class MatVecF16 {
                     .or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16));
             s1 = f1.reinterpretAsFloats().fma(FloatVector.fromArray(F128, x, xi + p + 4), s1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1));
         for (; p < k; p++) sum += Float.float16ToFloat(w.get(I16, off + (long) p * 2)) * x[xi + p];
         return sum;
     }
@@ -113,7 +113,7 @@ final class MatVecF16 {
                     .or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16));
             s1 = f1.reinterpretAsFloats().fma(FloatVector.fromArray(F256, x, xi + p + 8), s1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1));
         for (; p < k; p++) sum += Float.float16ToFloat(w.get(I16, off + (long) p * 2)) * x[xi + p];
         return sum;
     }
@@ -137,7 +137,7 @@ final class MatVecF16 {
                     .or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16));
             s1 = f1.reinterpretAsFloats().fma(FloatVector.fromArray(F512, x, xi + p + 16), s1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1));
         for (; p < k; p++) sum += Float.float16ToFloat(w.get(I16, off + (long) p * 2)) * x[xi + p];
         return sum;
     }

@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -68,7 +67,7 @@ final class MatVecF32 {
         for (int bound = k - 4; p <= bound; p += 4) {
             s0 = FloatVector.fromMemorySegment(F128, w, off + (long) (p + 0) * 4, LE).fma(FloatVector.fromArray(F128, x, xi + p), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) sum += w.get(F32, off + (long) p * 4) * x[xi + p];
         return sum;
     }
@@ -86,7 +85,7 @@ final class MatVecF32 {
         for (int bound = k - 8; p <= bound; p += 8) {
             s0 = FloatVector.fromMemorySegment(F256, w, off + (long) (p + 0) * 4, LE).fma(FloatVector.fromArray(F256, x, xi + p), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) sum += w.get(F32, off + (long) p * 4) * x[xi + p];
         return sum;
     }
@@ -104,7 +103,7 @@ final class MatVecF32 {
         for (int bound = k - 16; p <= bound; p += 16) {
             s0 = FloatVector.fromMemorySegment(F512, w, off + (long) (p + 0) * 4, LE).fma(FloatVector.fromArray(F512, x, xi + p), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) sum += w.get(F32, off + (long) p * 4) * x[xi + p];
         return sum;
     }

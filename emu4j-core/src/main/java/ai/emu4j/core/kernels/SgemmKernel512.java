@@ -2,7 +2,6 @@ package ai.emu4j.core.kernels;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** {@link SgemmKernel} at 512 bits: a 6 x 32 register tile. */
@@ -112,7 +111,7 @@ final class SgemmKernel512 extends SgemmKernel {
         for (int bound = S.loopBound(k); p < bound; p += L) {
             s0 = FloatVector.fromArray(S, x, xi + p).fma(FloatVector.fromArray(S, y, yi + p), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) sum += x[xi + p] * y[yi + p];
         return sum;
     }
