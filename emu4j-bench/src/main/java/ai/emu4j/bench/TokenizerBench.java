@@ -132,13 +132,4 @@ public final class TokenizerBench {
     private static void row(PrintStream out, String name, Result r) {
         out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", name, r.encodeIps(), r.decodeIps(), r.roundtripIps());
     }
-
-    /** tools/bench/tokenizer_peer.py from the working directory up, or null. */
-    public static Path findPeerScript() {
-        Path rel = Path.of("tools", "bench", "tokenizer_peer.py");
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve(rel))) return d.resolve(rel);
-        }
-        return null;
-    }
 }

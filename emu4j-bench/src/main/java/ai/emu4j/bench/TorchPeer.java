@@ -93,7 +93,8 @@ public final class TorchPeer {
         System.err.println("emu4j bench: no PyTorch figures: " + why);
     }
 
-    private static Path findScript(String scriptName) {
+    /** tools/bench/{scriptName} found from -Demu4j.home, the working directory or this jar's folder upwards; null if none. */
+    public static Path findScript(String scriptName) {
         Path rel = Path.of("tools", "bench", scriptName);
         List<Path> starts = new ArrayList<>();
         String home = System.getProperty("emu4j.home");

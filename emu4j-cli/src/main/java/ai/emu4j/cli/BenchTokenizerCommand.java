@@ -1,6 +1,7 @@
 package ai.emu4j.cli;
 
 import ai.emu4j.bench.TokenizerBench;
+import ai.emu4j.bench.TorchPeer;
 import ai.emu4j.models.vq.VQConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,7 +28,7 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (size % 8 != 0 || size <= 0 || batch <= 0 || iters <= 0) throw new IllegalArgumentException("need --size a positive multiple of 8, --batch > 0 and --iters > 0");
-        Path script = noPeer ? null : peerScript != null ? peerScript : TokenizerBench.findPeerScript();
+        Path script = noPeer ? null : peerScript != null ? peerScript : TorchPeer.findScript("tokenizer_peer.py");
         if (!noPeer && script == null) throw new IllegalArgumentException("tools/bench/tokenizer_peer.py not found; run from the repository or pass --peer-script / --no-peer");
         VQConfig config = new VQConfig(ch, chMult, resBlocks, new int[] {chMult.length - 1}, codebook, 4, 4, false, 3, 3, 4, 0.0);
         TokenizerBench.run(new TokenizerBench.Options(config, size, batch, iters, python, script, peerThreads), System.out);
