@@ -16,15 +16,15 @@ import picocli.CommandLine.Command;
  * arguments give byte-identical folders; the summary line on stdout ends with the SHA256SUMS digest.
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Make a reproducible dataset folder: emoji (from npm), shapes or sprites.",
-        subcommands = {DataEmojiCommand.class, DataShapesCommand.class, DataSpritesCommand.class})
+        description = "Make a reproducible dataset folder: emoji (from npm), shapes or sprites; or mix several.",
+        subcommands = {DataEmojiCommand.class, DataShapesCommand.class, DataSpritesCommand.class, DataMixCommand.class})
 public final class DataCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: emoji, shapes or sprites");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: emoji, shapes, sprites or mix");
     }
 
     /** "shapes: 2000 items (train 1500, val 150, test 350) in DIR, SHA256SUMS sha256 HEX". */

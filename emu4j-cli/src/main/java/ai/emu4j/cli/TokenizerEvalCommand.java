@@ -35,6 +35,9 @@ final class TokenizerEvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Tokenizer folder.")
     Path model;
 
+    @Option(names = "--split", description = "Only the images of this manifest split (train, val, test) of --data.")
+    String split;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -43,7 +46,7 @@ final class TokenizerEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> files = ImageFolder.list(data);
+        List<Path> files = ImageFolder.list(data, split);
         try (TokenizerIO.Model m = TokenizerIO.load(model)) {
             long[] hits = new long[m.vq().config().codebook_size()];
             double psnr = 0, ssim = 0;

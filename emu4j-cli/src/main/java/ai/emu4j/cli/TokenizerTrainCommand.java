@@ -36,6 +36,9 @@ final class TokenizerTrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Output tokenizer folder (rewritten at every checkpoint).")
     Path model;
 
+    @Option(names = "--split", description = "Train only on the images of this manifest split of --data (e.g. train); the recon.png batch then comes from its val split unless --val-data is given.")
+    String split;
+
     @Option(names = "--val-data", description = "Folder whose first 8 images are reconstructed into recon.png at each checkpoint (default: --data).")
     Path valData;
 
@@ -68,14 +71,15 @@ final class TokenizerTrainCommand implements Callable<Integer> {
     @Option(names = "--restart-every", defaultValue = "100", description = "Usage window; dead codes re-seeded at its end (0 = never).") int restartEvery;
     @Option(names = "--checkpoint-every", defaultValue = "200") long checkpointEvery;
     @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--temporal-factor", defaultValue = "4", description = "temporal_downsample_factor: frames per latent frame (Emu3: 4; 1 = every frame its own grid).") int temporalFactor;
 
     @Override
     public Integer call() throws Exception {
-        VQConfig config = new VQConfig(ch, chMult, resBlocks, attn, codebook, embedDim, embedDim, false, 3, 3, 4, 0.0);
+        VQConfig config = new VQConfig(ch, chMult, resBlocks, attn, codebook, embedDim, embedDim, false, 3, 3, temporalFactor, 0.0);
         VQTrainConfig cfg = new VQTrainConfig(size, batch, steps, lr, l1, l2, perceptual, codebookWeight, beta, discWeight, discStart,
                 discNdf, restartEvery, checkpointEvery, seed);
-        ImageFolder images = ImageFolder.load(data, size);
-        ImageFolder val = valData == null ? null : ImageFolder.load(valData, size);
+        ImageFolder images = ImageFolder.load(data, split, size);
+        ImageFolder val = valData != null ? ImageFolder.load(valData, size) : split != null ? ImageFolder.load(data, "val", size) : null;
         Path ckpts = checkpoints != null ? checkpoints : model.toAbsolutePath().resolveSibling(model.getFileName() + "-checkpoints");
         // The bar wants a PrintStream; this one forwards to the command's err writer (so tests see it).
         // Byte-to-char is exact because the bar style and the message are ASCII.

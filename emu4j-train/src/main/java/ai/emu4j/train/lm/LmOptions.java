@@ -57,6 +57,11 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
     }
 
     /** The VQ codes cache: OUT.tokens.json. */
+    /** OUT.log.csv: one row per optimizer step plus the validation loss at checkpoints, for curves. */
+    public Path logFile() {
+        return output.resolveSibling(output.getFileName() + ".log.csv");
+    }
+
     public Path tokenCacheFile() {
         return output.resolveSibling(output.getFileName() + ".tokens.json");
     }

@@ -24,6 +24,7 @@ import ai.emu4j.train.Checkpoint;
 import ai.emu4j.train.CosineSchedule;
 import ai.emu4j.train.GradClip;
 import ai.emu4j.train.Seeds;
+import ai.emu4j.train.StepLog;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -54,6 +55,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LmTrainer {
     public static final int IGNORE = -100;
+    /** Columns of OUT.log.csv; val_loss is empty except at checkpoints. */
+    public static final String LOG_HEADER = "step,loss,text_loss,vision_loss,lr,tokens_per_s,val_loss";
 
     /** What a run reports; all on the training thread. */
     public interface Listener {
@@ -132,59 +135,65 @@ public final class LmTrainer {
 
         double valLoss = Double.NaN;
         boolean stopped = false;
-        while (step < o.steps()) {
-            long t0 = System.nanoTime();
-            opt.setLr(schedule.lr(step));
-            double loss = 0;
-            double[] sums = new double[3];
-            long[] counts = new long[3];
-            long tokensSeen = 0;
-            for (int micro = 0; micro < o.accum(); micro++) {
-                List<Sample> batch = new ArrayList<>(o.batch());
-                Sample carry = null;
-                for (int i = 0; i < o.batch(); i++) {
-                    if (!o.pack()) {
-                        batch.add(draw(train, directions, codes, processor, seeds.data()));
-                        continue;
-                    }
-                    // Packing: whole samples back to back up to the context, none split (as Emu3 packs);
-                    // the sample that does not fit opens the next row, and is dropped after the last row.
-                    List<Sample> row = new ArrayList<>();
-                    int used = 0;
-                    while (true) {
-                        Sample s = carry != null ? carry : draw(train, directions, codes, processor, seeds.data());
-                        carry = null;
-                        if (used + s.length() > o.context()) {
-                            carry = s;
-                            break;
+        try (StepLog log = StepLog.open(o.logFile(), LOG_HEADER, step)) {
+            while (step < o.steps()) {
+                long t0 = System.nanoTime();
+                opt.setLr(schedule.lr(step));
+                double loss = 0;
+                double[] sums = new double[3];
+                long[] counts = new long[3];
+                long tokensSeen = 0;
+                for (int micro = 0; micro < o.accum(); micro++) {
+                    List<Sample> batch = new ArrayList<>(o.batch());
+                    Sample carry = null;
+                    for (int i = 0; i < o.batch(); i++) {
+                        if (!o.pack()) {
+                            batch.add(draw(train, directions, codes, processor, seeds.data()));
+                            continue;
                         }
-                        row.add(s);
-                        used += s.length();
+                        // Packing: whole samples back to back up to the context, none split (as Emu3 packs);
+                        // the sample that does not fit opens the next row, and is dropped after the last row.
+                        List<Sample> row = new ArrayList<>();
+                        int used = 0;
+                        while (true) {
+                            Sample s = carry != null ? carry : draw(train, directions, codes, processor, seeds.data());
+                            carry = null;
+                            if (used + s.length() > o.context()) {
+                                carry = s;
+                                break;
+                            }
+                            row.add(s);
+                            used += s.length();
+                        }
+                        batch.add(Sample.concat(row));
                     }
-                    batch.add(Sample.concat(row));
+                    Batch b = Batch.of(batch, tokens.pad(), o.visionWeight());
+                    Tensor logits = logits(model, b, o.dropout(), seeds.data());                // (B*T, vocab)
+                    Tensor l = Losses.crossEntropy(logits, b.targets(), b.weights(), IGNORE);
+                    l.mul(1f / o.accum()).backward();
+                    loss += l.item() / o.accum();
+                    modalityLoss(logits, b, sums, counts);
+                    tokensSeen += b.realTokens();
                 }
-                Batch b = Batch.of(batch, tokens.pad(), o.visionWeight());
-                Tensor logits = logits(model, b, o.dropout(), seeds.data());                // (B*T, vocab)
-                Tensor l = Losses.crossEntropy(logits, b.targets(), b.weights(), IGNORE);
-                l.mul(1f / o.accum()).backward();
-                loss += l.item() / o.accum();
-                modalityLoss(logits, b, sums, counts);
-                tokensSeen += b.realTokens();
+                GradClip.clipGradNorm(opt.params().values(), o.clip());
+                opt.step();
+                opt.zeroGrad();
+                step++;
+                double secs = (System.nanoTime() - t0) / 1e9;
+                StepReport report = new StepReport(step, o.steps(), loss, sums[Sample.TEXT] / counts[Sample.TEXT],
+                        sums[Sample.VISION] / counts[Sample.VISION], opt.lr(), tokensSeen / Math.max(secs, 1e-9));
+                listener.step(report);
+                stopped = stop != null && stop.get() && step < o.steps();
+                double stepVal = Double.NaN;
+                if (step % o.checkpointEvery() == 0 || step == o.steps() || stopped) {
+                    Checkpoint.save(ckpt, module, opt, step, seeds.byName(), schedule, Map.of("options", o.mathKey()));
+                    valLoss = stepVal = validate(model, valSamples, tokens.pad());
+                    listener.checkpoint(step, valLoss, ckpt);
+                }
+                log.append(step, report.loss() + "," + report.textLoss() + "," + report.visionLoss() + "," + report.lr() + ","
+                        + report.tokensPerSecond() + "," + (Double.isNaN(stepVal) ? "" : Double.toString(stepVal)));
+                if (stopped) break;
             }
-            GradClip.clipGradNorm(opt.params().values(), o.clip());
-            opt.step();
-            opt.zeroGrad();
-            step++;
-            double secs = (System.nanoTime() - t0) / 1e9;
-            listener.step(new StepReport(step, o.steps(), loss, sums[Sample.TEXT] / counts[Sample.TEXT], sums[Sample.VISION] / counts[Sample.VISION],
-                    opt.lr(), tokensSeen / Math.max(secs, 1e-9)));
-            stopped = stop != null && stop.get() && step < o.steps();
-            if (step % o.checkpointEvery() == 0 || step == o.steps() || stopped) {
-                Checkpoint.save(ckpt, module, opt, step, seeds.byName(), schedule, Map.of("options", o.mathKey()));
-                valLoss = validate(model, valSamples, tokens.pad());
-                listener.checkpoint(step, valLoss, ckpt);
-            }
-            if (stopped) break;
         }
         if (Double.isNaN(valLoss)) valLoss = validate(model, valSamples, tokens.pad());   // resumed at the end: no step ran
         writeModelFolder(config, weights, tokens, codes.get(train.get(0).id()).grid());

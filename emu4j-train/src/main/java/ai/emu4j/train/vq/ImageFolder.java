@@ -4,6 +4,7 @@ import ai.emu4j.core.ops.Indexing;
 import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.core.util.Rng;
 import ai.emu4j.models.vq.VQImages;
+import ai.emu4j.train.lm.Manifest;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,22 @@ public final class ImageFolder {
 
     public static ImageFolder load(Path dir, int size) throws IOException {
         return new ImageFolder(list(dir), size);
+    }
+
+    /**
+     * The image entries of dir's manifest.jsonl in the given split (train, val or test), in manifest
+     * order, so that a tokenizer is trained and scored on the same items as the language model.
+     */
+    public static List<Path> list(Path dir, String split) throws IOException {
+        if (split == null) return list(dir);
+        List<Path> files = Manifest.read(dir).split(split).stream().filter(e -> !e.video()).map(Manifest.Entry::file).toList();
+        if (files.isEmpty()) throw new IOException(dir + ": the manifest has no images in split " + split);
+        return files;
+    }
+
+    /** As {@link #load(Path, int)}, restricted to one manifest split (null: every image under the folder). */
+    public static ImageFolder load(Path dir, String split, int size) throws IOException {
+        return new ImageFolder(list(dir, split), size);
     }
 
     /** The .png, .jpg and .jpeg files under dir, recursively, sorted by path; at least one. */

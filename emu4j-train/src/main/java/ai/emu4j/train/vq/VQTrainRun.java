@@ -2,6 +2,7 @@ package ai.emu4j.train.vq;
 
 import ai.emu4j.core.autograd.GradMode;
 import ai.emu4j.core.tensor.Tensor;
+import ai.emu4j.train.StepLog;
 import ai.emu4j.models.vq.RgbImage;
 import ai.emu4j.models.vq.VQConfig;
 import ai.emu4j.models.vq.VQImages;
@@ -19,12 +20,14 @@ import java.util.stream.Stream;
  * A training run writes two folders:
  * <pre>
  * CKPTS/step-00000200/{train,disc}.safetensors, recon.png          (one folder per checkpoint)
+ * CKPTS/log.csv                                                    (one row per step, for curves)
  * MODEL/{config.json, model.safetensors, preprocessor_config.json} (latest weights, Emu3 layout)
  * </pre>
  * Each checkpoint folder is written under a temporary name and renamed, so a killed run leaves only
  * complete checkpoints; {@code resume} continues from the highest-numbered one. recon.png shows a
  * fixed validation batch (the first 8 images of the validation folder, else of the training folder)
- * on top and its reconstruction below.
+ * on top and its reconstruction below. On resume, log rows past the checkpoint's step (written by the
+ * killed run after its last checkpoint) are dropped, so the log matches the weights.
  */
 public final class VQTrainRun {
     private static final int VALIDATION = 8;
@@ -48,9 +51,14 @@ public final class VQTrainRun {
         }
         ImageFolder shown = val != null ? val : data;
         Tensor validation = shown.range(0, Math.min(VALIDATION, shown.size()));
-        while (trainer.step() < cfg.steps()) {
-            progress.accept(trainer.trainStep());
-            if (trainer.step() % cfg.checkpointEvery() == 0 || trainer.step() == cfg.steps()) checkpoint(trainer, ckpts, validation, model, cfg);
+        Files.createDirectories(ckpts);
+        try (StepLog log = StepLog.open(ckpts.resolve("log.csv"), StepStats.CSV_HEADER, trainer.step())) {
+            while (trainer.step() < cfg.steps()) {
+                StepStats s = trainer.trainStep();
+                log.append(s.step(), s.csv());
+                progress.accept(s);
+                if (trainer.step() % cfg.checkpointEvery() == 0 || trainer.step() == cfg.steps()) checkpoint(trainer, ckpts, validation, model, cfg);
+            }
         }
         return trainer;
     }
