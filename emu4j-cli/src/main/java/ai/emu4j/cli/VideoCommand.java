@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code emu4j video generate|extend}: clips as consecutive frame grids (see Emu3Processor for our video
- * prefix, which Emu3 never published). One latent frame is temporal_downsample_factor (4) pictures.
+ * prefix, which Emu3 never published). One latent frame is temporal_downsample_factor pictures (Emu3: 4).
  */
 @Command(name = "video", mixinStandardHelpOptions = true, description = "Generate a short clip from text, or extend a clip.",
         subcommands = {VideoCommand.Generate.class, VideoCommand.Extend.class})
@@ -40,7 +40,7 @@ public final class VideoCommand implements Runnable {
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Animated GIF to write.")
         Path output;
 
-        @Option(names = "--frames", paramLabel = "N", defaultValue = "1", description = "Latent frames to generate (4 pictures each); default ${DEFAULT-VALUE}.")
+        @Option(names = "--frames", paramLabel = "N", defaultValue = "1", description = "Latent frames to generate, each temporal_downsample_factor pictures (Emu3: 4, the demo model: 1); default ${DEFAULT-VALUE}.")
         int frames;
 
         @Option(names = "--negative", paramLabel = "TEXT", defaultValue = "", description = "Negative prompt for guidance; default empty.")

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Rebuilds the bundled demo model (models/emu4j-demo) from nothing but this repository and the npm
+# registry: datasets, vision tokenizer, text tokenizer, language model, bf16 packaging.
+# Usage: tools/demo/train_demo.sh WORKDIR   (each stage resumes where a killed run stopped)
+# Wall time on the 2-core reference machine: about 1 h tokenizer + about 1 h 15 min language model.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+W=${1:?usage: train_demo.sh WORKDIR}
+E="$ROOT/emu4j"
+VQ_STEPS=${VQ_STEPS:-1400}
+LM_STEPS=${LM_STEPS:-900}
+mkdir -p "$W" && cd "$W"
+
+# 1. Data: three reproducible datasets, merged (splits kept, emoji flattened over white).
+[ -f emoji/manifest.jsonl ]   || "$E" data emoji -o emoji
+[ -f shapes/manifest.jsonl ]  || "$E" data shapes -o shapes --seed 0 -n 2000
+[ -f sprites/manifest.jsonl ] || "$E" data sprites -o sprites --seed 0 -n 1000 --emoji emoji
+[ -f mix/manifest.jsonl ]     || "$E" data mix -o mix emoji shapes sprites
+
+# 2. Vision tokenizer: 64x64 -> 8x8 codes, 1024 codes of width 8 (l2-normalised), every frame its own grid.
+VQ_ARGS=(--data mix --split train --model vq --ch 32 --ch-mult 1,2,2,4 --attn 3 --res-blocks 1 --codebook 1024
+         --embed-dim 8 --temporal-factor 1 --batch 16 --lr 3e-4 --steps "$VQ_STEPS" --checkpoint-every 200 --seed 0)
+if [ -d vq-checkpoints ] && ls vq-checkpoints | grep -q '^step-'; then "$E" tokenizer train "${VQ_ARGS[@]}" --resume
+else "$E" tokenizer train "${VQ_ARGS[@]}"; fi
+
+# 3. Text tokenizer: byte-level BPE on the training captions plus the chat template, then Emu3's
+#    special tokens and one <|visual token N|> per code.
+if [ ! -f tokenizer.json ]; then
+  : > captions.txt
+  grep '"split":"train"' mix/manifest.jsonl | sed -E 's/.*"caption":"(([^"\\]|\\.)*)".*/\1/' \
+    | sed -e 's/\\\\/\x01/g' -e 's/\\"/"/g' -e 's/\x01/\\/g' >> captions.txt   # JSON \\ and \" (the only escapes in it)
+  for _ in $(seq 50); do echo "You are a helpful assistant. USER: Describe the image. ASSISTANT:"; done >> captions.txt
+  "$E" text-tokenizer train -i captions.txt --vocab-size 3328 --visual-tokens 1024 --pattern qwen -o tokenizer.json
+fi
+
+# 4. Language model: 6 layers, d 384, GQA 6/2 heads; text->image, image->text and text->video, packed.
+LM_ARGS=(--data mix --tokenizer tokenizer.json --vq vq -o lm --hidden 384 --layers 6 --heads 6 --kv-heads 2 --ffn 1024
+         --context 768 --pack --batch 8 --steps "$LM_STEPS" --warmup 60 --lr 8e-4 --min-lr 8e-5 --dropout 0.0
+         --caption-dropout 0.1 --vision-weight 0.5 --checkpoint-every 100 --seed 1337)
+if [ -f lm.ckpt.safetensors ]; then "$E" train lm "${LM_ARGS[@]}" --resume; else "$E" train lm "${LM_ARGS[@]}"; fi
+
+# 5. Package: bf16 weights, curves, into models/emu4j-demo (see MODEL_CARD.md there).
+OUT="$ROOT/models/emu4j-demo"
+rm -rf "$OUT.tmp" && cp -r lm "$OUT.tmp"
+for f in "$OUT.tmp"/model.safetensors "$OUT.tmp"/vision_tokenizer/model.safetensors; do "$E" convert "$f" -o "$f" --dtype bf16; done
+sed -i 's/"torch_dtype" *: *"float32"/"torch_dtype" : "bfloat16"/' "$OUT.tmp"/config.json "$OUT.tmp"/vision_tokenizer/config.json
+rm -rf "$OUT" && mv "$OUT.tmp" "$OUT"
+echo "demo model in $OUT"
