@@ -19,7 +19,10 @@ import java.util.Set;
  * A parsed {@code model.safetensors.index.json}: tensor name -> shard file, in index order. Shard
  * names are checked as hostile: only bare {@code *.safetensors} names that resolve (symlinks
  * followed) to a regular file directly inside the index's folder, the rule that closes the
- * path-traversal holes model loaders have had. Extra top-level keys are ignored; {@code metadata}
+ * path-traversal holes model loaders have had. The one exception is the Hugging Face cache, whose
+ * {@code models--org--name/snapshots/REV/x.safetensors} are symlinks to {@code models--org--name/blobs/SHA}:
+ * a shard of a folder directly under a {@code snapshots} folder may resolve into the sibling
+ * {@code blobs} folder, and nowhere else. Extra top-level keys are ignored; {@code metadata}
  * (e.g. total_size) is informational and kept as text.
  */
 record ShardIndex(Path folder, Map<String, String> weightMap, Map<String, String> metadata) {
@@ -88,9 +91,17 @@ record ShardIndex(Path folder, Map<String, String> weightMap, Map<String, String
             throw new SafeTensorsException(at + "shard " + quote(shard) + " " + why + " in " + folder);
         }
         Path real = file.toRealPath();
-        if (!folder.equals(real.getParent())) {
+        if (!folder.equals(real.getParent()) && !huggingFaceBlob(folder, real)) {
             throw new SafeTensorsException(at + "shard " + quote(shard) + " is a symlink leading outside the model folder");
         }
         if (!Files.isRegularFile(real)) throw new SafeTensorsException(at + "shard " + quote(shard) + " is not a regular file");
+    }
+
+    /** folder is REPO/snapshots/REV and real is REPO/blobs/NAME (all real paths). */
+    private static boolean huggingFaceBlob(Path folder, Path real) {
+        Path snapshots = folder.getParent();
+        if (snapshots == null || snapshots.getFileName() == null || !snapshots.getFileName().toString().equals("snapshots")) return false;
+        Path repo = snapshots.getParent();
+        return repo != null && repo.resolve("blobs").equals(real.getParent());
     }
 }

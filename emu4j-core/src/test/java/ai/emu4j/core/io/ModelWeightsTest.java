@@ -125,6 +125,33 @@ class ModelWeightsTest {
     }
 
     @Test
+    void huggingFaceCacheSnapshotsMayPointIntoTheirOwnBlobsOnly() throws IOException {
+        // models--org--name/{blobs/SHA, snapshots/REV/model-0000k.safetensors -> ../../blobs/SHA}, as huggingface_hub lays it out
+        Path repo = dir.resolve("models--org--name"), blobs = Files.createDirectories(repo.resolve("blobs"));
+        Path snapshot = Files.createDirectories(repo.resolve("snapshots/0123abc"));
+        Path sharded = StFiles.fixture("sharded");
+        for (String shard : List.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors")) {
+            Path blob = blobs.resolve("sha-" + shard.charAt(10));
+            Files.copy(sharded.resolve(shard), blob);
+            Files.createSymbolicLink(snapshot.resolve(shard), Path.of("../../blobs").resolve(blob.getFileName()));
+        }
+        Path indexBlob = blobs.resolve("sha-index");
+        Files.copy(sharded.resolve(ShardIndex.FILE_NAME), indexBlob);
+        Files.createSymbolicLink(snapshot.resolve(ShardIndex.FILE_NAME), Path.of("../../blobs/sha-index"));
+        try (ModelWeights w = ModelWeights.open(snapshot)) {
+            assertEquals(StFiles.expected("sharded").get("total_params").asLong(), w.parameterCount());
+        }
+
+        // the same layout pointing at another repo's blobs is still an escape
+        Path other = Files.createDirectories(dir.resolve("models--evil--x/blobs"));
+        Files.move(blobs.resolve("sha-1"), other.resolve("sha-1"));
+        Files.delete(snapshot.resolve("model-00001-of-00002.safetensors"));
+        Files.createSymbolicLink(snapshot.resolve("model-00001-of-00002.safetensors"), other.resolve("sha-1"));
+        SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> ModelWeights.open(snapshot));
+        assertTrue(e.getMessage().contains("symlink leading outside"), e.getMessage());
+    }
+
+    @Test
     void indexNamingAMissingShard() throws IOException {
         reject("{\"a\":\"s1.safetensors\",\"b\":\"s3.safetensors\"}", "tensor 'b'", "'s3.safetensors'", "does not exist");
     }
