@@ -19,7 +19,8 @@ mkdir -p "$W" && cd "$W"
 
 # 2. Vision tokenizer: 64x64 -> 8x8 codes, 1024 codes of width 8 (l2-normalised), every frame its own grid.
 VQ_ARGS=(--data mix --split train --model vq --ch 32 --ch-mult 1,2,2,4 --attn 3 --res-blocks 1 --codebook 1024
-         --embed-dim 8 --temporal-factor 1 --batch 16 --lr 3e-4 --steps "$VQ_STEPS" --checkpoint-every 200 --seed 0)
+         --embed-dim 8 --temporal-factor 1 --batch 16 --lr 3e-4 --min-lr 3e-5 --decay-start $((VQ_STEPS - 400)) --steps "$VQ_STEPS"
+         --checkpoint-every 200 --seed 0)
 if [ -d vq-checkpoints ] && ls vq-checkpoints | grep -q '^step-'; then "$E" tokenizer train "${VQ_ARGS[@]}" --resume
 else "$E" tokenizer train "${VQ_ARGS[@]}"; fi
 

@@ -54,6 +54,8 @@ final class TokenizerTrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8") int batch;
     @Option(names = "--steps", defaultValue = "2000") long steps;
     @Option(names = "--lr", defaultValue = "2e-4") double lr;
+    @Option(names = "--min-lr", description = "Learning rate at the last step when --decay-start is given (default: --lr).") Double minLr;
+    @Option(names = "--decay-start", description = "Step from which the learning rate follows a half cosine down to --min-lr (default: none, constant).") Long decayStart;
     @Option(names = "--ch", defaultValue = "64", description = "Base width; every level's width must be a multiple of 32.") int ch;
     @Option(names = "--ch-mult", defaultValue = "1,1,2,2", split = ",", description = "Width multipliers; 4 levels = 8x down.") int[] chMult;
     @Option(names = "--res-blocks", defaultValue = "1") int resBlocks;
@@ -77,7 +79,7 @@ final class TokenizerTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VQConfig config = new VQConfig(ch, chMult, resBlocks, attn, codebook, embedDim, embedDim, false, 3, 3, temporalFactor, 0.0);
         VQTrainConfig cfg = new VQTrainConfig(size, batch, steps, lr, l1, l2, perceptual, codebookWeight, beta, discWeight, discStart,
-                discNdf, restartEvery, checkpointEvery, seed);
+                discNdf, restartEvery, checkpointEvery, seed, minLr == null ? lr : minLr, decayStart == null ? steps : decayStart);
         ImageFolder images = ImageFolder.load(data, split, size);
         ImageFolder val = valData != null ? ImageFolder.load(valData, size) : split != null ? ImageFolder.load(data, "val", size) : null;
         Path ckpts = checkpoints != null ? checkpoints : model.toAbsolutePath().resolveSibling(model.getFileName() + "-checkpoints");

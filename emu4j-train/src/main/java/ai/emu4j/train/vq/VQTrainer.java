@@ -66,6 +66,8 @@ public final class VQTrainer {
 
     public StepStats trainStep() {
         Tensor x = data.sample(seeds.data(), cfg.batch());                      // [B, 3, S, S]
+        opt.setLr(cfg.lrAt(step));
+        if (discOpt != null) discOpt.setLr(cfg.lrAt(step));
         Emu3VQTrainable.Output out = model.forward(x, true);
         Tensor recon = out.recon();                                             // [B, 3, S, S]
 
