@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -47,6 +48,11 @@ final class TokenizerTrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "Continue from the latest checkpoint.")
     boolean resume;
+
+    @Option(names = "--decoder-only", paramLabel = "DIR",
+            description = "Fine-tune only the decoder of the tokenizer folder DIR: its encoder and codebook stay frozen, so every image "
+                    + "keeps its codes (a language model trained on them stays valid). The architecture options are then taken from DIR.")
+    Path decoderOnly;
 
     @Option(names = "--size", defaultValue = "64", description = "Training image side (default: ${DEFAULT-VALUE}).")
     int size;
@@ -101,12 +107,14 @@ final class TokenizerTrainCommand implements Callable<Integer> {
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(steps)
                 .setConsumer(new ConsoleProgressBarConsumer(err, 200)).setUpdateIntervalMillis(500).setStyle(ProgressBarStyle.ASCII)
                 .startsFrom(0, Duration.ZERO).build()) {
-            VQTrainRun.run(config, cfg, images, val, model, ckpts, resume, s -> {
+            Consumer<StepStats> report = s -> {
                 if (first[0] < 0) first[0] = s.step() - 1;
                 double secs = (System.nanoTime() - start) / 1e9;
                 bar.stepTo(s.step());
                 bar.setExtraMessage(message(s, (s.step() - first[0]) * batch / secs));
-            });
+            };
+            if (decoderOnly != null) VQTrainRun.runDecoderOnly(decoderOnly, cfg, images, val, model, ckpts, resume, report);
+            else VQTrainRun.run(config, cfg, images, val, model, ckpts, resume, report);
         }
         spec.commandLine().getErr().println("wrote " + model + " (checkpoints in " + ckpts + ")");
         return 0;

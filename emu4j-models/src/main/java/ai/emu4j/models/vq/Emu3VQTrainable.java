@@ -1,5 +1,6 @@
 package ai.emu4j.models.vq;
 
+import ai.emu4j.core.autograd.GradMode;
 import ai.emu4j.core.ops.Indexing;
 import ai.emu4j.core.ops.Losses;
 import ai.emu4j.core.ops.Unary;
@@ -7,6 +8,9 @@ import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.core.util.Rng;
 import ai.emu4j.models.nn.Module;
 
+import ai.emu4j.core.io.SafeTensors;
+import ai.emu4j.core.io.SafeTensorsFile;
+import ai.emu4j.core.io.TensorEntry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -77,25 +81,70 @@ public final class Emu3VQTrainable extends Module {
         });
     }
 
+    /**
+     * A model to continue training from an exported folder's model.safetensors (every tensor of the
+     * Emu3 layout, copied to the heap as F32), e.g. to fine-tune its decoder.
+     */
+    public static Emu3VQTrainable load(Path folder) throws IOException {
+        VQConfig config = VQConfig.fromJson(folder.resolve("config.json"));
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        try (SafeTensorsFile f = SafeTensors.open(folder.resolve("model.safetensors"))) {
+            for (TensorEntry t : f.entries()) {
+                int[] shape = new int[t.rank()];
+                for (int i = 0; i < shape.length; i++) shape[i] = Math.toIntExact(t.shape()[i]);
+                if (t.dtype() == null || !t.dtype().isFloatingPoint()) throw new IOException(folder + ": tensor " + t.name() + " is not floating point");
+                all.put(t.name(), Tensor.of(Tensor.fromSegment(f.data(t), t.dtype(), shape).toFloatArray(), shape));
+            }
+        }
+        Map<String, int[]> want = Emu3VisionVQ.parameterShapes(config);
+        for (var w : want.entrySet()) {
+            Tensor t = all.get(w.getKey());
+            if (t == null) throw new IOException(folder + ": missing tensor " + w.getKey());
+            if (!java.util.Arrays.equals(t.shape(), w.getValue())) {
+                throw new IOException(folder + ": tensor " + w.getKey() + " has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(w.getValue()));
+            }
+        }
+        for (String name : all.keySet()) if (!want.containsKey(name)) throw new IOException(folder + ": unexpected tensor " + name + " for this config");
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        want.keySet().forEach(k -> ordered.put(k, all.get(k)));
+        return new Emu3VQTrainable(config, ordered);
+    }
+
     public VQConfig config() {
         return config;
     }
 
     /** Batch x [B, 3, H, W] in [-1, 1] -> reconstruction and the vector-quantiser losses. */
     public Output forward(Tensor x, boolean withLosses) {
-        int b = x.size(0), tdf = config.temporal_downsample_factor();
-        Tensor h = encoder.frames(x);                                          // [B, z, h, w]
-        int zc = h.size(1), lh = h.size(2), lw = h.size(3), n = b * lh * lw, e = config.embed_dim();
-        Tensor t = h.unsqueeze(2).expand(b, zc, tdf, lh, lw).contiguous();     // the image as 4 frames: [B, z, 4, h, w]
-        t = quant_conv.forward(encoder.temporal(t));                           // [B, e, 1, h, w]
-        Tensor z = t.select(2, 0).permute(0, 2, 3, 1).reshape(n, e);           // [N, e], cells in (b, y, x) order
-        z = normalise(z);
-        Tensor book = normalise(codebook);                                     // [K, e]
-        int[] codes = nearest(z.dataF32(), book.dataF32(), n, e);
-        Tensor picked = Indexing.embedding(book, Tensor.ofInts(codes, n));     // [N, e]
+        return forward(x, withLosses, false);
+    }
+
+    /**
+     * As {@link #forward(Tensor, boolean)}; with frozenEncoder the encoder, quant_conv and codebook run
+     * without a tape (about a third less work per step) and the codes are fixed, so only the decoder
+     * side can learn: fine-tuning a decoder leaves every code a language model was trained on valid.
+     */
+    public Output forward(Tensor x, boolean withLosses, boolean frozenEncoder) {
+        int b = x.size(0), tdf = config.temporal_downsample_factor(), e = config.embed_dim();
+        Tensor z, picked;
+        int[] codes;
+        int lh, lw, n;
+        try (var tape = frozenEncoder ? GradMode.noGrad() : null) {
+            Tensor h = encoder.frames(x);                                      // [B, z, h, w]
+            int zc = h.size(1);
+            lh = h.size(2);
+            lw = h.size(3);
+            n = b * lh * lw;
+            Tensor t = h.unsqueeze(2).expand(b, zc, tdf, lh, lw).contiguous(); // the image as 4 frames: [B, z, 4, h, w]
+            t = quant_conv.forward(encoder.temporal(t));                       // [B, e, 1, h, w]
+            z = normalise(t.select(2, 0).permute(0, 2, 3, 1).reshape(n, e));   // [N, e], cells in (b, y, x) order
+            Tensor book = normalise(codebook);                                 // [K, e]
+            codes = nearest(z.dataF32(), book.dataF32(), n, e);
+            picked = Indexing.embedding(book, Tensor.ofInts(codes, n));        // [N, e]
+        }
         Tensor codebookLoss = withLosses ? Losses.mse(picked, z.detach()) : null;
         Tensor commitLoss = withLosses ? Losses.mse(z, picked.detach()) : null;
-        Tensor q = z.add(picked.sub(z).detach());                              // straight-through: value picked, gradient to z
+        Tensor q = frozenEncoder ? picked : z.add(picked.sub(z).detach());    // straight-through: value picked, gradient to z
         q = q.reshape(b, lh, lw, e).permute(0, 3, 1, 2).unsqueeze(2);          // [B, e, 1, h, w]
         Tensor[] zzq = decoder.temporal(post_quant_conv.forward(q), q);        // 2 x [B, z, 4, h, w]
         Tensor hz = zzq[0].select(2, 0).contiguous(), hq = zzq[1].select(2, 0).contiguous(); // frame 0: [B, z, h, w]

@@ -3,6 +3,7 @@ package ai.emu4j.train.vq;
 import ai.emu4j.core.autograd.GradMode;
 import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.train.StepLog;
+import ai.emu4j.models.vq.Emu3VQTrainable;
 import ai.emu4j.models.vq.RgbImage;
 import ai.emu4j.models.vq.VQConfig;
 import ai.emu4j.models.vq.VQImages;
@@ -43,7 +44,20 @@ public final class VQTrainRun {
     /** Runs to cfg.steps() (from the last checkpoint when resume), reporting every step; returns the trainer. */
     public static VQTrainer run(VQConfig config, VQTrainConfig cfg, ImageFolder data, ImageFolder val, Path model, Path ckpts,
                                 boolean resume, Consumer<StepStats> progress) throws IOException {
-        VQTrainer trainer = new VQTrainer(config, cfg, data);
+        return loop(new VQTrainer(config, cfg, data), cfg, data, val, model, ckpts, resume, progress);
+    }
+
+    /**
+     * Fine-tunes only the decoder of the tokenizer folder {@code init} (see {@link VQTrainer#decoderOnly}):
+     * the codes of every image stay what they were, so a language model trained on them stays valid.
+     */
+    public static VQTrainer runDecoderOnly(Path init, VQTrainConfig cfg, ImageFolder data, ImageFolder val, Path model, Path ckpts,
+                                           boolean resume, Consumer<StepStats> progress) throws IOException {
+        return loop(VQTrainer.decoderOnly(Emu3VQTrainable.load(init), cfg, data), cfg, data, val, model, ckpts, resume, progress);
+    }
+
+    private static VQTrainer loop(VQTrainer trainer, VQTrainConfig cfg, ImageFolder data, ImageFolder val, Path model, Path ckpts,
+                                  boolean resume, Consumer<StepStats> progress) throws IOException {
         if (resume) {
             Optional<Path> last = latest(ckpts);
             if (last.isEmpty()) throw new IOException(ckpts + ": no checkpoint to resume from");

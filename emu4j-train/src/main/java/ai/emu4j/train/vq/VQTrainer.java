@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -44,13 +45,29 @@ public final class VQTrainer {
     /** Code hits in the current usage window; checkpointed, as restarts depend on it. */
     private final long[] hits;
     private long step;
+    private final boolean decoderOnly;
 
     public VQTrainer(VQConfig config, VQTrainConfig cfg, ImageFolder data) {
+        this(null, config, cfg, data);
+    }
+
+    /**
+     * Fine-tunes the decoder side (decoder.*, post_quant_conv.*) of a trained model: encoder and
+     * codebook are frozen and dead-code restarts are off, so every image keeps its codes.
+     */
+    public static VQTrainer decoderOnly(Emu3VQTrainable trained, VQTrainConfig cfg, ImageFolder data) {
+        return new VQTrainer(trained, trained.config(), cfg, data);
+    }
+
+    private VQTrainer(Emu3VQTrainable trained, VQConfig config, VQTrainConfig cfg, ImageFolder data) {
         this.cfg = cfg;
         this.data = data;
         seeds = Seeds.of(cfg.seed());
-        model = new Emu3VQTrainable(config, seeds.init());
-        opt = new AdamW(model.parameters(), new AdamW.Config(cfg.lr(), 0.9, 0.95, 1e-8, 0.0));
+        decoderOnly = trained != null;
+        model = decoderOnly ? trained : new Emu3VQTrainable(config, seeds.init());
+        Map<String, Tensor> params = new LinkedHashMap<>(model.parameters());
+        if (decoderOnly) params.keySet().removeIf(name -> !name.startsWith("decoder.") && !name.startsWith("post_quant_conv."));
+        opt = new AdamW(params, new AdamW.Config(cfg.lr(), 0.9, 0.95, 1e-8, 0.0));
         disc = cfg.gan() ? new PatchDiscriminator(cfg.discNdf(), seeds.init()) : null;
         discOpt = cfg.gan() ? new AdamW(disc.parameters(), new AdamW.Config(cfg.lr(), 0.5, 0.9, 1e-8, 0.0)) : null;
         hits = new long[config.codebook_size()];
@@ -68,7 +85,7 @@ public final class VQTrainer {
         Tensor x = data.sample(seeds.data(), cfg.batch());                      // [B, 3, S, S]
         opt.setLr(cfg.lrAt(step));
         if (discOpt != null) discOpt.setLr(cfg.lrAt(step));
-        Emu3VQTrainable.Output out = model.forward(x, true);
+        Emu3VQTrainable.Output out = model.forward(x, true, decoderOnly);
         Tensor recon = out.recon();                                             // [B, 3, S, S]
 
         Tensor leaf = recon.detach().requiresGrad(true);
@@ -90,7 +107,8 @@ public final class VQTrainer {
             gen = g.item();
         }
         Tensor vq = out.codebookLoss().add(out.commitLoss().mul((float) cfg.beta())).mul((float) cfg.codebook());
-        recon.mul(seed).sum().add(vq).backward();                              // d/d recon = seed, plus the quantiser terms
+        Tensor total = recon.mul(seed).sum();                                   // d/d recon = seed
+        (decoderOnly ? total : total.add(vq)).backward();                       // plus the quantiser terms while they can learn
         opt.step();
         model.zeroGrad();
 
@@ -108,7 +126,7 @@ public final class VQTrainer {
         int restarted = 0;
         step++;
         if (step % cfg.window() == 0) {
-            if (cfg.restartEvery() > 0) restarted = restartDeadCodes(out.latents());
+            if (cfg.restartEvery() > 0 && !decoderOnly) restarted = restartDeadCodes(out.latents());
             Arrays.fill(hits, 0);
         }
         return new StepStats(step, pixel.item(), perc.item(), out.codebookLoss().item(), out.commitLoss().item(), gen, dLoss, lambda,

@@ -2,6 +2,7 @@ package ai.emu4j.train.vq;
 
 import ai.emu4j.core.autograd.GradMode;
 import ai.emu4j.core.tensor.Tensor;
+import ai.emu4j.models.vq.Emu3VQTrainable;
 import ai.emu4j.models.vq.Emu3VisionVQ;
 import ai.emu4j.models.vq.RgbImage;
 import ai.emu4j.models.vq.VQConfig;
@@ -114,5 +115,35 @@ class VQTrainTest {
         var b = resumed.model().stateDict();
         assertEquals(a.keySet(), b.keySet());
         a.forEach((k, v) -> assertArrayEquals(v.toFloatArray(), b.get(k).toFloatArray(), k));
+    }
+
+    @Test
+    void decoderOnlyFineTuneKeepsEveryCodeAndImproves() throws IOException {
+        Path base = tmp.resolve("dec");
+        VQTrainRun.run(TINY, cfg(16, 6, 0.0), small, base.resolve("model"), base.resolve("checkpoints"), false, s -> {});
+        Emu3VQTrainable before = Emu3VQTrainable.load(base.resolve("model"));
+        Tensor x = small.range(0, 6);
+        Emu3VQTrainable.Output first;
+        try (var g = GradMode.noGrad()) {
+            first = before.forward(x, false);
+        }
+        VQTrainer tuned = VQTrainRun.runDecoderOnly(base.resolve("model"), cfg(16, 30, 0.0), small, null, base.resolve("tuned"),
+                base.resolve("tuned-checkpoints"), false, s -> {});
+        Emu3VQTrainable.Output after;
+        try (var g = GradMode.noGrad()) {
+            after = tuned.model().forward(x, false);
+        }
+        assertArrayEquals(first.codes(), after.codes(), "codes unchanged");
+        var was = before.stateDict();
+        var now = tuned.model().stateDict();
+        int decoderChanged = 0;
+        for (var e : was.entrySet()) {
+            boolean same = java.util.Arrays.equals(e.getValue().toFloatArray(), now.get(e.getKey()).toFloatArray());
+            if (e.getKey().startsWith("decoder.") || e.getKey().startsWith("post_quant_conv.")) decoderChanged += same ? 0 : 1;
+            else assertTrue(same, e.getKey() + " must stay frozen");
+        }
+        assertTrue(decoderChanged > 10, "decoder tensors changed: " + decoderChanged);
+        double p0 = VQTrainer.psnr(first.recon(), x), p1 = VQTrainer.psnr(after.recon(), x);
+        assertTrue(p1 > p0 + 1, "PSNR " + p0 + " -> " + p1);
     }
 }
