@@ -21,13 +21,13 @@ import java.util.Map;
  * generators, and stand-in emoji (a coloured disc per emoji, the two styles differing in a corner mark),
  * one style of the first half of them in test and the other in train, as the emoji dataset splits.
  */
-final class EvalFixtures {
+public final class EvalFixtures {
     static final String[] EMOJI = {"red dot", "green dot", "blue dot", "gold dot", "teal dot", "pink dot"};
     private static final int[] RGB = {0xD02020, 0x20A030, 0x2040D0, 0xE0B020, 0x20B0B0, 0xE060C0};
 
     private EvalFixtures() {}
 
-    static Path writeMix(Path dir) throws IOException {
+    public static Path writeMix(Path dir) throws IOException {
         ShapesDataset.generate(dir.resolve("shapes"), 0, 40);
         SpritesDataset.generate(dir.resolve("sprites"), 0, 30, null);
         Path emoji = dir.resolve("emoji");
