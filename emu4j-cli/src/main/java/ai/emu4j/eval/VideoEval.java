@@ -4,6 +4,7 @@ import ai.emu4j.data.ManifestEntry;
 import ai.emu4j.data.judge.MotionTracker;
 import ai.emu4j.data.sprites.Direction;
 import ai.emu4j.models.vq.RgbImage;
+import ai.emu4j.models.vq.VQImages;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,7 +34,9 @@ public final class VideoEval {
             if (given == 0) throw new IllegalArgumentException(e.id() + ": " + frames.size() + " frames are too few to give half of them in whole latent frames of " + tdf);
             Direction want = Direction.parse(String.valueOf(e.attributes().get("direction")));
             List<BufferedImage> cond = buffered(frames.subList(0, given));
-            List<BufferedImage> generated = buffered(model.extend(e.caption(), frames.subList(0, given), usable - given, seed + i));
+            List<RgbImage> extension = model.extend(e.caption(), frames.subList(0, given), usable - given, seed + i);
+            // At the clip's own size, so that object areas compare with the given frames' at any image_area.
+            List<BufferedImage> generated = buffered(extension.stream().map(f -> VQImages.resize(f, frames.getFirst().width(), frames.getFirst().height())).toList());
             boolean dirOk = MotionTracker.track(generated).direction() == want, keptOk = ObjectKept.test(cond, generated);
             direction.add(dirOk);
             kept.add(keptOk);
