@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Nearest-neighbour retrieval over a whole emoji dataset, in a fixed feature space: the picture over white,
@@ -27,7 +28,12 @@ public final class EmojiIndex {
     }
 
     public static EmojiIndex build(Path datasetDir) throws IOException {
-        List<ManifestEntry> entries = Manifest.read(datasetDir).stream().filter(e -> e.kind().equals(ManifestEntry.IMAGE)).toList();
+        return build(datasetDir, e -> true);
+    }
+
+    /** Only the images that keep accepts: the emoji part of a mixed folder, whose other images are no emoji. */
+    public static EmojiIndex build(Path datasetDir, Predicate<ManifestEntry> keep) throws IOException {
+        List<ManifestEntry> entries = Manifest.read(datasetDir).stream().filter(e -> e.kind().equals(ManifestEntry.IMAGE) && keep.test(e)).toList();
         if (entries.isEmpty()) throw new DataException("no images in " + datasetDir.resolve(Manifest.FILE));
         float[][] f = new float[entries.size()][];
         for (int i = 0; i < f.length; i++) f[i] = features(Images.readRgb(datasetDir.resolve(entries.get(i).file())));

@@ -53,7 +53,8 @@ public final class MotionTracker {
         return false;
     }
 
-    private static int background(BufferedImage f) {
+    /** The most common border colour of a frame: the background the mask is measured against. */
+    public static int background(BufferedImage f) {
         Map<Integer, Integer> counts = new HashMap<>();
         int w = f.getWidth(), h = f.getHeight();
         for (int x = 0; x < w; x++) {

@@ -91,6 +91,12 @@ public final class VQImages {
         return new RgbImage(size, size, out);
     }
 
+    /** Pillow's bicubic resize to width x height (antialiased when shrinking). */
+    public static RgbImage resize(RgbImage image, int width, int height) {
+        if (width == image.width() && height == image.height()) return image;
+        return new RgbImage(width, height, PilBicubic.resize(image.rgb(), image.width(), image.height(), 3, width, height));
+    }
+
     /** RGB -> float (3, H, W) in [-1, 1] (x / 127.5 - 1, the hub processor's rescale and normalise). */
     public static Tensor toTensor(RgbImage image) {
         int plane = image.width() * image.height();
