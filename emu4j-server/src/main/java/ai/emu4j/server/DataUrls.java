@@ -34,7 +34,7 @@ final class DataUrls {
         if (decodedBytes > limits.maxBodyBytes()) throw ApiError.limit(413, param, "max_body_bytes", "image of about " + decodedBytes + " bytes is too large");
         byte[] bytes;
         try {
-            bytes = Base64.getMimeDecoder().decode(payload);
+            bytes = Base64.getDecoder().decode(payload);
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid(param, param + " is not valid base64");
         }

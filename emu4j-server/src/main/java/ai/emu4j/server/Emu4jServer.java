@@ -47,6 +47,13 @@ public final class Emu4jServer implements AutoCloseable {
             "/app.js", new String[] {"app.js", "text/javascript; charset=utf-8"},
             "/style.css", new String[] {"style.css", "text/css; charset=utf-8"});
 
+    // Jetty's start/stop lines at INFO would drown the server's own; warnings still show. Held so the setting sticks.
+    private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
+
+    static {
+        JETTY_LOG.setLevel(Level.WARNING);
+    }
+
     private final ServerConfig config;
     private final Server jetty;
     private final ServerConnector connector;
@@ -84,6 +91,7 @@ public final class Emu4jServer implements AutoCloseable {
         connector.setIdleTimeout(config.timeout().toMillis() + 30_000);
         jetty.addConnector(connector);
         jetty.setHandler(new Router());
+        jetty.setErrorHandler(new JsonErrors());
         jetty.setStopTimeout(2000);
     }
 
@@ -190,6 +198,19 @@ public final class Emu4jServer implements AutoCloseable {
             } catch (IOException | RuntimeException io) {
                 callback.failed(io);
             }
+        }
+    }
+
+    /** Errors Jetty answers itself (bad URIs, oversized headers) in the same OpenAI envelope, without stack traces. */
+    private static final class JsonErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) throws IOException {
+            String type = code == 404 ? "not_found_error" : code >= 500 ? "server_error" : "invalid_request_error";
+            ApiError e = new ApiError(code, type, null, "http_" + code, message == null ? "HTTP " + code : message);
+            byte[] body = JsonFields.MAPPER.writeValueAsBytes(errorBody(e));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, java.nio.ByteBuffer.wrap(body), callback);
         }
     }
 
