@@ -175,7 +175,7 @@ final class ChatApi {
             }
             sse.done();
         } catch (IOException gone) {
-            x.cancel.cancel();
+            x.gone();
         }
     }
 

@@ -62,6 +62,7 @@ public final class Emu4jServer implements AutoCloseable {
     private final boolean anyHost;
     private final byte[] keyDigest;
     private final long startedAt = System.currentTimeMillis();
+    private final java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong();
     private volatile Emu3Model model;
     private volatile String loadFailure;
     private Thread loader;
@@ -166,7 +167,7 @@ public final class Emu4jServer implements AutoCloseable {
     private final class Router extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            Exchange x = new Exchange(request, response);
+            Exchange x = new Exchange(request, response, disconnects);
             try {
                 route(x);
                 callback.succeeded();
@@ -378,7 +379,9 @@ public final class Emu4jServer implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         body.put("model", m.name());
-        body.put("queue", queue.stats());
+        Map<String, Object> q = queue.stats();
+        q.put("disconnects", disconnects.get());
+        body.put("queue", q);
         body.put("heap_used_bytes", rt.totalMemory() - rt.freeMemory());
         body.put("heap_max_bytes", rt.maxMemory());
         body.put("uptime_s", (System.currentTimeMillis() - startedAt) / 1000);

@@ -25,12 +25,21 @@ final class Exchange {
     final String path;
     private boolean committed;
 
-    Exchange(Request request, Response response) {
+    private final java.util.concurrent.atomic.AtomicLong disconnects;
+
+    Exchange(Request request, Response response, java.util.concurrent.atomic.AtomicLong disconnects) {
         this.request = request;
         this.response = response;
         this.method = request.getMethod();
         this.path = request.getHttpURI().getDecodedPath();
-        request.addFailureListener(failure -> cancel.cancel());
+        this.disconnects = disconnects;
+        request.addFailureListener(failure -> gone());
+    }
+
+    /** The client went away: stop the work serving it. Counted once. */
+    void gone() {
+        if (!cancel.isCancelled()) disconnects.incrementAndGet();
+        cancel.cancel();
     }
 
     String header(HttpHeader h) {
@@ -79,17 +88,17 @@ final class Exchange {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         response.getHeaders().put("X-Accel-Buffering", "no");
-        return new Sse(Content.Sink.asOutputStream(response), cancel);
+        return new Sse(Content.Sink.asOutputStream(response), this::gone);
     }
 
     /** Server-sent events; a failed write (client gone) cancels the work and throws. */
     static final class Sse implements AutoCloseable {
         private final OutputStream out;
-        private final Cancellation cancel;
+        private final Runnable gone;
 
-        Sse(OutputStream out, Cancellation cancel) {
+        Sse(OutputStream out, Runnable gone) {
             this.out = out;
-            this.cancel = cancel;
+            this.gone = gone;
         }
 
         void event(String name, Object json) throws IOException {
@@ -109,7 +118,7 @@ final class Exchange {
                 out.write(s.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             } catch (IOException | RuntimeException e) {
-                cancel.cancel();
+                gone.run();
                 throw e instanceof IOException io ? io : new IOException(e);
             }
         }
@@ -119,7 +128,7 @@ final class Exchange {
             try {
                 out.close();
             } catch (IOException | RuntimeException e) {
-                cancel.cancel();
+                gone.run();
             }
         }
     }

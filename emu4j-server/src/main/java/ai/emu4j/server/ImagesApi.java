@@ -187,7 +187,7 @@ final class ImagesApi {
             }
             sse.done();
         } catch (IOException gone) {
-            x.cancel.cancel();   // the client closed the stream: stop generating
+            x.gone();   // the client closed the stream: stop generating
         }
     }
 }
