@@ -106,8 +106,11 @@ class OpenAiSdkTest {
         NotFoundException e = assertThrows(NotFoundException.class, () -> client.images().generate(ImageGenerateParams.builder()
                 .prompt("x").model("dall-e-3").build()));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
-        try (OpenAIClient wrong = OpenAIOkHttpClient.builder().baseUrl(s.base + "/v1").apiKey("sk-wrong").maxRetries(0).build()) {
+        OpenAIClient wrong = OpenAIOkHttpClient.builder().baseUrl(s.base + "/v1").apiKey("sk-wrong").maxRetries(0).build();
+        try {
             assertThrows(UnauthorizedException.class, () -> wrong.models().list());
+        } finally {
+            wrong.close();
         }
         assertFalse(models.isEmpty());
     }
