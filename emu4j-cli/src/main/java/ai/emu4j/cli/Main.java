@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "emu4j", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Pure-Java engine for Emu3-style multimodal models.",
         subcommands = {GenerateCommand.class, CaptionCommand.class, ChatCommand.class, VideoCommand.class, TrainCommand.class,
-                TokenizerCommand.class, DataCommand.class, JudgeCommand.class, InfoCommand.class, TextTokenizerCommand.class, BenchCommand.class})
+                TokenizerCommand.class, DataCommand.class, JudgeCommand.class, InfoCommand.class, TextTokenizerCommand.class, BenchCommand.class, ServeCommand.class})
 public final class Main implements Callable<Integer> {
     public static final String VERSION = "emu4j 0.1.0";
     public static final int EXIT_OK = 0;
