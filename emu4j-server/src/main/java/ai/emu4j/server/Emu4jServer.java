@@ -98,12 +98,17 @@ public final class Emu4jServer implements AutoCloseable {
 
     /** Binds the port and starts loading the model in the background. */
     public Emu4jServer start() throws Exception {
+        return start(() -> Emu3Model.load(config.model(), config.visionTokenizer()));
+    }
+
+    /** Binds the port, then runs the loader on a background thread; until it returns, model routes answer 503. */
+    Emu4jServer start(java.util.concurrent.Callable<Emu3Model> load) throws Exception {
         jetty.start();
         loader = Thread.ofPlatform().name("emu4j-model-loader").daemon(true).start(() -> {
             try {
-                model = Emu3Model.load(config.model(), config.visionTokenizer());
+                model = load.call();
                 LOG.info(() -> "model " + model.name() + " loaded");
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception e) {
                 loadFailure = e.getMessage();
                 LOG.log(Level.SEVERE, "model failed to load from " + config.model(), e);
             }

@@ -38,6 +38,11 @@ final class TestServer implements AutoCloseable {
         return new TestServer(s);
     }
 
+    /** Talks to a server started elsewhere. */
+    static TestServer attach(Emu4jServer server) {
+        return new TestServer(server);
+    }
+
     static ServerConfig config(Path model) {
         return ServerConfig.defaults(model).withPort(0);
     }
@@ -74,5 +79,6 @@ final class TestServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.close();
+        http.close();
     }
 }
