@@ -122,6 +122,7 @@ public final class Emu3Model implements AutoCloseable {
         params.put("negative_prompt", r.negativePrompt());
         params.put("cfg_scale", Float.toString(r.cfgScale()));
         params.put("top_k", Integer.toString(r.topK()));
+        params.put("top_p", Float.toString(r.topP()));
         params.put("temperature", Float.toString(r.temperature()));
         params.put("ratio", r.aspectRatio());
         params.put("grid", grid.height() + "x" + grid.width());
@@ -138,7 +139,7 @@ public final class Emu3Model implements AutoCloseable {
             int[] codes;
             int[] partial = new int[grid.height() * grid.width()];
             ImageGenerator.Request req = new ImageGenerator.Request(ids, negIds, grid.height(), grid.width(), r.cfgScale(),
-                    new Sampler(r.temperature(), r.topK(), 1f, s));
+                    new Sampler(r.temperature(), r.topK(), r.topP(), s));
             compute.lock();
             try {
                 ensureOpen();

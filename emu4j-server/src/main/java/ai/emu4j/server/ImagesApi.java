@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/images/generations}: OpenAI's fields (prompt, model, n, size, response_format) plus
- * negative_prompt, cfg_scale, seed, top_k, temperature and aspect_ratio. With {@code "stream": true} the answer
+ * negative_prompt, cfg_scale, seed, top_k, top_p, temperature and aspect_ratio. With {@code "stream": true} the answer
  * is a server-sent-event stream: image_generation.started, .progress (every row), .partial_image (the rows so
  * far, decoded, as PNG), .completed (the final PNG), then {@code data: [DONE]}.
  */
@@ -74,6 +74,7 @@ final class ImagesApi {
         long seedValue = JsonFields.integer(o, "seed", -1, -1, Long.MAX_VALUE, null);
         int topK = (int) JsonFields.integer(o, "top_k", ImageRequest.DEFAULT_TOP_K, 0, Integer.MAX_VALUE, null);
         float temperature = (float) JsonFields.number(o, "temperature", 1, 0, 10);
+        float topP = (float) JsonFields.number(o, "top_p", 1, Double.MIN_VALUE, 1);
         boolean stream = JsonFields.bool(o, "stream", false);
         int partials = (int) JsonFields.integer(o, "partial_images", -1, 0, 1024, null);
         int every = (int) JsonFields.integer(o, "preview_every_rows", -1, 0, 1 << 20, null);
@@ -86,7 +87,7 @@ final class ImagesApi {
             throw new ApiError(400, "invalid_request_error", "prompt", "context_length_exceeded", "prompt of " + promptTokens + " tokens plus "
                     + grid.generatedTokens() + " image tokens exceeds the model's context of " + m.contextLength() + " tokens");
         }
-        ImageRequest r = new ImageRequest(prompt, negative, cfg, seedValue < 0 ? null : seedValue, Math.min(topK, m.codebookSize()), temperature, ratio, n);
+        ImageRequest r = new ImageRequest(prompt, negative, cfg, seedValue < 0 ? null : seedValue, Math.min(topK, m.codebookSize()), topP, temperature, ratio, n);
         return new Parsed(r, "url".equals(format), stream, every, grid.rows());
     }
 
