@@ -62,7 +62,8 @@ public final class Emu4jServer implements AutoCloseable {
     private final boolean anyHost;
     private final byte[] keyDigest;
     private final long startedAt = System.currentTimeMillis();
-    private final java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong(),
+            probes = new java.util.concurrent.atomic.AtomicLong();
     private volatile Emu3Model model;
     private volatile String loadFailure;
     private Thread loader;
@@ -138,9 +139,13 @@ public final class Emu4jServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         queue.close();
-        jetty.stop();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping the HTTP server failed", e);
+        }
         Emu3Model m = model;
         if (m != null) m.close();
     }
@@ -172,7 +177,7 @@ public final class Emu4jServer implements AutoCloseable {
     private final class Router extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            Exchange x = new Exchange(request, response, disconnects);
+            Exchange x = new Exchange(request, response, disconnects, probes);
             try {
                 route(x);
                 callback.succeeded();
@@ -386,6 +391,7 @@ public final class Emu4jServer implements AutoCloseable {
         body.put("model", m.name());
         Map<String, Object> q = queue.stats();
         q.put("disconnects", disconnects.get());
+        q.put("interim_responses", probes.get());
         body.put("queue", q);
         body.put("heap_used_bytes", rt.totalMemory() - rt.freeMemory());
         body.put("heap_max_bytes", rt.maxMemory());

@@ -26,8 +26,10 @@ final class Exchange {
     private boolean committed;
 
     private final java.util.concurrent.atomic.AtomicLong disconnects;
+    final java.util.concurrent.atomic.AtomicLong probes;
 
-    Exchange(Request request, Response response, java.util.concurrent.atomic.AtomicLong disconnects) {
+    Exchange(Request request, Response response, java.util.concurrent.atomic.AtomicLong disconnects, java.util.concurrent.atomic.AtomicLong probes) {
+        this.probes = probes;
         this.request = request;
         this.response = response;
         this.method = request.getMethod();

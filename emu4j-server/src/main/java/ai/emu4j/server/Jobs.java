@@ -10,15 +10,47 @@ import java.util.concurrent.TimeoutException;
 final class Jobs {
     private Jobs() {}
 
-    /** The job's result; its failure as the ApiError a client should see. Cancels the job past the deadline. */
+    /** How often a waiting plain request checks that its client is still there. */
+    static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * The job's result; its failure as the ApiError a client should see. Cancels the job past the deadline.
+     * <p>
+     * Jetty does not read a connection while its request is being answered, so a client that hangs up would go
+     * unnoticed. Every 5 s of waiting, an interim {@code 102 Processing} response is written (HTTP/1.1 clients
+     * skip 1xx responses); once the client is gone such a write fails, and the job is cancelled.
+     */
     static <T> T await(CompletableFuture<T> f, Exchange x, long deadlineNanos) throws Exception {
+        while (true) {
+            long left = deadlineNanos - System.nanoTime();
+            try {
+                return f.get(Math.max(1, Math.min(left, PROBE_NANOS)), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (left <= PROBE_NANOS) {
+                    x.cancel.cancel();
+                    throw ApiError.unavailable("timeout", "the request ran past the server's time limit and was stopped (server limit timeout)");
+                }
+                if (!probe(x)) {
+                    x.gone();
+                    throw new java.util.concurrent.CancellationException("client went away");
+                }
+            } catch (ExecutionException e) {
+                throw toClient(e.getCause());
+            }
+        }
+    }
+
+    /** Writes a 102 interim response; false when the connection is gone. */
+    private static boolean probe(Exchange x) {
         try {
-            return f.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            x.cancel.cancel();
-            throw ApiError.unavailable("timeout", "the request ran past the server's time limit and was stopped (server limit timeout)");
-        } catch (ExecutionException e) {
-            throw toClient(e.getCause());
+            x.probes.incrementAndGet();
+            x.response.writeInterim(102, org.eclipse.jetty.http.HttpFields.EMPTY).get(PROBE_NANOS, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

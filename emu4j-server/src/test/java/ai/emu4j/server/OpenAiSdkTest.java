@@ -69,6 +69,28 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void waitsThroughInterimResponsesWhileQueued() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        s.server.queue().submit(() -> {
+            release.await();
+            return null;
+        }, new ai.emu4j.api.Cancellation());
+        long probes = s.send(s.get("/health")).json().get("queue").get("interim_responses").asLong();
+        Thread releaser = Thread.ofVirtual().start(() -> {
+            try {
+                while (s.send(s.get("/health")).json().get("queue").get("interim_responses").asLong() == probes) Thread.sleep(50);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                release.countDown();
+            }
+        });
+        ImagesResponse r = client.images().generate(ImageGenerateParams.builder().prompt("after a wait").build());
+        releaser.join();
+        assertTrue(r.data().orElseThrow().getFirst().b64Json().isPresent(), "the SDK skips the 102 and reads the answer");
+    }
+
+    @Test
     void captionsAnImageThroughChatCompletions() {
         ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("tiny-emu3")

@@ -69,8 +69,8 @@ class QueueAndCancelTest {
         assertEquals(200, waiting.get().statusCode(), "the accepted request completes");
     }
 
-    /** Sends a streaming request on a raw socket, reads the status line, then closes the connection. */
-    private static void sendAndHangUp(String body) throws Exception {
+    /** Sends a request on a raw socket, reads the first status line (200 of a stream, 102 of a waiting plain request), then closes the connection. */
+    private static void sendAndHangUp(String body, String status) throws Exception {
         try (Socket sock = new Socket("127.0.0.1", s.server.port())) {
             OutputStream out = sock.getOutputStream();
             out.write(("POST /v1/images/generations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
@@ -78,14 +78,14 @@ class QueueAndCancelTest {
             out.flush();
             byte[] head = new byte[12];
             assertEquals(12, sock.getInputStream().readNBytes(head, 0, 12));
-            assertEquals("HTTP/1.1 200", new String(head, StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 " + status, new String(head, StandardCharsets.US_ASCII));
         }
     }
 
-    private void assertDroppedAfterHangUp(String body) throws Exception {
+    private void assertDroppedAfterHangUp(String body, String status) throws Exception {
         long cancelled = health("cancelled"), gone = health("disconnects");
         CountDownLatch release = holdCompute();
-        sendAndHangUp(body);
+        sendAndHangUp(body, status);
         // The server notices the closed connection (Jetty's failure report, or the stream's keep-alive write)...
         try {
             waitFor("the server to notice the hang-up", () -> health("disconnects") > gone);
@@ -112,6 +112,24 @@ class QueueAndCancelTest {
 
     @Test
     void aStreamClosedWhileWaitingIsDropped() throws Exception {
-        assertDroppedAfterHangUp("{\"prompt\":\"gone\",\"stream\":true}");
+        assertDroppedAfterHangUp("{\"prompt\":\"gone\",\"stream\":true}", "200");
+    }
+
+    @Test
+    void aPlainRequestClosedWhileWaitingIsDropped() throws Exception {
+        assertDroppedAfterHangUp("{\"prompt\":\"gone\"}", "102");
+    }
+
+    @Test
+    void aPlainRequestThatWaitsStillGetsItsAnswerAfterInterimResponses() throws Exception {
+        CountDownLatch release = holdCompute();
+        CompletableFuture<HttpResponse<String>> waiting = s.http.sendAsync(s.post("/v1/images/generations", "{\"prompt\":\"patient\",\"seed\":3}").build(),
+                HttpResponse.BodyHandlers.ofString());
+        long probes = health("interim_responses");
+        waitFor("an interim response to have been sent", () -> health("interim_responses") > probes);
+        release.countDown();
+        HttpResponse<String> r = waiting.get();
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("b64_json"));
     }
 }
