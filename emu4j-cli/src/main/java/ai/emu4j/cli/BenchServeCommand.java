@@ -25,7 +25,7 @@ final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "60", description = "How long to send; default ${DEFAULT-VALUE}.")
     int seconds;
 
-    @Option(names = "--kind", defaultValue = "image", description = "image (POST /v1/images/generations) or chat; default ${DEFAULT-VALUE}.")
+    @Option(names = "--kind", defaultValue = "image", description = "image (POST /v1/images/generations), stream (the same, streamed as SSE) or chat; default ${DEFAULT-VALUE}.")
     String kind;
 
     @Override
@@ -33,7 +33,7 @@ final class BenchServeCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         if (clients < 1 || clients > 10000) throw new CommandLine.ParameterException(cmd, "--clients must be in 1..10000");
         if (seconds < 1 || seconds > 86400) throw new CommandLine.ParameterException(cmd, "--seconds must be in 1..86400");
-        if (!kind.equals("image") && !kind.equals("chat")) throw new CommandLine.ParameterException(cmd, "--kind must be image or chat");
+        if (!java.util.List.of("image", "stream", "chat").contains(kind)) throw new CommandLine.ParameterException(cmd, "--kind must be image, stream or chat");
         LoadTest.Options o = new LoadTest.Options(url.replaceAll("/+$", ""), apiKey, clients, Duration.ofSeconds(seconds), kind, Duration.ofMinutes(10));
         LoadTest.Result r = LoadTest.run(o, cmd.getErr());
         cmd.getOut().print(LoadTest.report(o, r));

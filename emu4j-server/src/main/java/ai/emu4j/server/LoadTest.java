@@ -25,7 +25,7 @@ public final class LoadTest {
     public record Options(String url, String apiKey, int clients, Duration duration, String kind, Duration requestTimeout) {}
 
     public record Result(long ok, long rejected429, long rejected503, long other4xx, long other5xx, long ioErrors, double seconds,
-                         List<Long> latenciesMs, long healthSamples, long healthFailures, long maxHeapUsed, long heapMax) {
+                         List<Long> latenciesMs, long healthSamples, long healthFailures, long maxHeapUsed, long heapMax, String serverQueue) {
         public double throughput() {
             return ok / seconds;
         }
@@ -43,13 +43,14 @@ public final class LoadTest {
     static String body(String kind, long i) {
         return switch (kind) {
             case "image" -> "{\"prompt\":\"a red circle " + i % 7 + "\",\"seed\":" + i + ",\"response_format\":\"b64_json\"}";
+            case "stream" -> "{\"prompt\":\"a blue square " + i % 7 + "\",\"seed\":" + i + ",\"stream\":true}";
             case "chat" -> "{\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"Describe a blue square " + i % 7 + "\"}]}";
-            default -> throw new IllegalArgumentException("kind must be image or chat, got " + kind);
+            default -> throw new IllegalArgumentException("kind must be image, stream or chat, got " + kind);
         };
     }
 
     public static Result run(Options o, PrintWriter log) throws InterruptedException {
-        String path = o.kind().equals("image") ? "/v1/images/generations" : "/v1/chat/completions";
+        String path = o.kind().equals("chat") ? "/v1/chat/completions" : "/v1/images/generations";
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         AtomicLong ok = new AtomicLong(), r429 = new AtomicLong(), r503 = new AtomicLong(), c4xx = new AtomicLong(), c5xx = new AtomicLong(),
                 io = new AtomicLong(), seq = new AtomicLong(), hs = new AtomicLong(), hf = new AtomicLong(), heap = new AtomicLong(), heapMax = new AtomicLong();
@@ -70,8 +71,13 @@ public final class LoadTest {
                         long ms = (System.nanoTime() - t0) / 1_000_000;
                         switch (r.statusCode()) {
                             case 200 -> {
-                                ok.incrementAndGet();
-                                latencies.add(ms);
+                                if (o.kind().equals("stream") && !r.body().endsWith("data: [DONE]\n\n")) {
+                                    c5xx.incrementAndGet();   // a stream that did not finish counts as a server failure
+                                    otherMessages.computeIfAbsent("200 stream without [DONE]", k -> new AtomicLong()).incrementAndGet();
+                                } else {
+                                    ok.incrementAndGet();
+                                    latencies.add(ms);
+                                }
                             }
                             case 429 -> {
                                 r429.incrementAndGet();
@@ -120,8 +126,17 @@ public final class LoadTest {
         for (Thread t : threads) t.join();
         health.join();
         double seconds = (System.nanoTime() - start) / 1e9;
+        String queue = "unavailable";
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(o.url() + "/health")).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode q = JsonFields.MAPPER.readTree(r.body()).get("queue");
+            if (q != null) queue = q.toString();
+        } catch (java.io.IOException e) {
+            queue = "unreachable: " + e.getMessage();
+        }
         otherMessages.forEach((k, v) -> log.println("  " + v.get() + " x " + k));
-        return new Result(ok.get(), r429.get(), r503.get(), c4xx.get(), c5xx.get(), io.get(), seconds, List.copyOf(latencies), hs.get(), hf.get(), heap.get(), heapMax.get());
+        return new Result(ok.get(), r429.get(), r503.get(), c4xx.get(), c5xx.get(), io.get(), seconds, List.copyOf(latencies), hs.get(), hf.get(), heap.get(), heapMax.get(), queue);
     }
 
     public static String report(Options o, Result r) {
@@ -132,8 +147,9 @@ public final class LoadTest {
                 rejected: %d x 429 (queue full), %d x 503
                 other errors: %d x 4xx, %d x 5xx, %d I/O
                 /health: %d samples, %d failed; server heap used at most %.1f MiB of %.0f MiB
+                server queue counters after the run: %s
                 """, o.clients(), o.kind(), r.seconds(), o.url(), r.ok(), r.throughput(), r.percentile(50), r.percentile(99), r.percentile(100),
                 r.rejected429(), r.rejected503(), r.other4xx(), r.other5xx(), r.ioErrors(), r.healthSamples(), r.healthFailures(),
-                r.maxHeapUsed() / 1048576.0, r.heapMax() / 1048576.0);
+                r.maxHeapUsed() / 1048576.0, r.heapMax() / 1048576.0, r.serverQueue());
     }
 }
