@@ -153,5 +153,31 @@ class BrowserEndToEndTest {
         waitUp(60).until(d -> !d.findElement(By.id("tok-codes")).getText().isEmpty());
         assertTrue(driver.findElement(By.id("tok-info")).getText().contains("15 × 18"), "48 x 40 pixels at the 64 x 64 area: " + driver.findElement(By.id("tok-info")).getText());
         shot("5-tokenizer.png");
+
+        // Drag-and-drop and paste hand the page a File the same way a user's drop or Ctrl+V does.
+        String drop = TestServer.dataUrl(32, 32), paste = TestServer.dataUrl(24, 48);
+        js("""
+                const [url, target] = arguments;
+                const bytes = Uint8Array.from(atob(url.split(',')[1]), c => c.charCodeAt(0));
+                const dt = new DataTransfer();
+                dt.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+                document.getElementById(target).dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+                """, drop, "tok-drop");
+        waitUp(10).until(d -> drop.equals(d.findElement(By.id("tok-original")).getAttribute("src")));
+        driver.findElement(By.id("tokenize")).click();
+        waitUp(60).until(d -> d.findElement(By.id("tok-info")).getText().contains("16 × 16"));
+        js("""
+                const url = arguments[0];
+                const bytes = Uint8Array.from(atob(url.split(',')[1]), c => c.charCodeAt(0));
+                const dt = new DataTransfer();
+                dt.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+                document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+                """, paste);
+        waitUp(10).until(d -> paste.equals(d.findElement(By.id("upload-preview")).getAttribute("src")));
+        driver.findElement(By.id("tokenize")).click();
+        var grid = s.post("/v1/emu4j/tokenize", Map.of("image", paste)).json();
+        String expectedGrid = grid.get("rows").asInt() + " × " + grid.get("cols").asInt();
+        waitUp(60).until(d -> d.findElement(By.id("tok-info")).getText().contains(expectedGrid));
+        shot("6-pasted-and-tokenized.png");
     }
 }
