@@ -115,9 +115,7 @@ final class ChatApi {
         return prompt;
     }
 
-    void handle(Exchange x, ObjectNode body) throws Exception {
-        Emu3Model m = server.model();
-        Parsed p = parse(body);
+    void run(Exchange x, Emu3Model m, Parsed p) throws Exception {
         long deadline = System.nanoTime() + server.config().timeout().toNanos();
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
@@ -207,20 +205,26 @@ final class ChatApi {
      * {@code {"image": "data:image/png;base64,..."}} and/or {@code {"text": "..."}}: the image's code grid and its
      * reconstruction (PNG), the text's token ids.
      */
-    void tokenize(Exchange x, ObjectNode o) throws Exception {
-        Emu3Model m = server.model();
+    record TokenizeRequest(int[] textTokens, RgbImage image) {}
+
+    TokenizeRequest parseTokenize(ObjectNode o, Emu3Model m) {
         Limits limits = server.config().limits();
         String text = JsonFields.string(o, "text", "text");
         String image = JsonFields.string(o, "image", "image");
         if (text == null && image == null) throw ApiError.invalid(null, "send image (a data URL) and/or text");
-        Map<String, Object> out = new LinkedHashMap<>();
+        int[] ids = null;
         if (text != null) {
-            int[] ids = m.encodeText(text);
+            ids = m.encodeText(text);
             if (ids.length > limits.maxPromptTokens()) throw ApiError.limit(400, "text", "max_prompt_tokens", "text of " + ids.length + " tokens is over " + limits.maxPromptTokens());
-            out.put("text_tokens", ids);
         }
-        if (image != null) {
-            RgbImage picture = DataUrls.image(image, "image", limits);
+        return new TokenizeRequest(ids, image == null ? null : DataUrls.image(image, "image", limits));
+    }
+
+    void tokenize(Exchange x, Emu3Model m, TokenizeRequest req) throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (req.textTokens() != null) out.put("text_tokens", req.textTokens());
+        if (req.image() != null) {
+            RgbImage picture = req.image();
             long deadline = System.nanoTime() + server.config().timeout().toNanos();
             record Recon(ImageTokens tokens, RgbImage back) {}
             Recon r = Jobs.await(server.queue().submit(() -> {

@@ -12,12 +12,15 @@ import java.util.regex.Pattern;
 /**
  * Images arrive only as base64 data URLs: a remote URL is never fetched (no SSRF) and nothing a client sends
  * becomes a file path. The media type is checked against an allow-list, the encoded length before decoding,
- * the header's pixel count and frame count before any pixel is decoded, and at most two decodes run at once
- * so that concurrent uploads cannot multiply peak memory.
+ * the header's pixel count and frame count before any pixel is decoded, at most two decodes run at once
+ * so that concurrent uploads cannot multiply peak memory, and no decoded image holds more than 2048 x 2048
+ * pixels (larger ones are decimated while decoded).
  */
 final class DataUrls {
     private static final Pattern DATA_URL = Pattern.compile("^data:image/(png|jpeg|jpg|gif|bmp|webp);base64,", Pattern.CASE_INSENSITIVE);
     private static final Semaphore DECODES = new Semaphore(2);
+    /** Larger uploads are decimated while decoded (the model resizes to its own, smaller, area anyway). */
+    static final long DECODE_PIXELS = 2048L * 2048;
 
     private DataUrls() {}
 
@@ -41,7 +44,7 @@ final class DataUrls {
         if (bytes.length == 0) throw ApiError.invalid(param, param + " holds no image data");
         DECODES.acquireUninterruptibly();
         try {
-            return VQImages.read(bytes, param, limits.maxImagePixels(), limits.maxFrames());
+            return VQImages.read(bytes, param, limits.maxImagePixels(), limits.maxFrames(), DECODE_PIXELS);
         } catch (VQImages.ImageTooLargeException e) {
             throw ApiError.limit(413, param, "max_image_pixels", e.getMessage().replaceFirst("\\s*\\(possible.*", "") + "; at most " + limits.maxImagePixels() + " pixels are accepted");
         } catch (VQImages.FrameLimitException e) {

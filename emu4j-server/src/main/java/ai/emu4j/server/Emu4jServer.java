@@ -90,7 +90,9 @@ public final class Emu4jServer implements AutoCloseable {
         connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
-        connector.setIdleTimeout(config.timeout().toMillis() + 30_000);
+        // A connection silent for 30 s is closed: slow senders cannot hold a body-reading permit for long, and
+        // every legitimate wait writes at least every 5 s (SSE keep-alives, 102 probes).
+        connector.setIdleTimeout(30_000);
         jetty.addConnector(connector);
         jetty.setHandler(new Router());
         jetty.setErrorHandler(new JsonErrors());
@@ -270,18 +272,61 @@ public final class Emu4jServer implements AutoCloseable {
             }
             case "/v1/images/generations" -> {
                 method(x, "POST");
-                new ImagesApi(this).handle(x, jsonBody(x));
+                ImagesApi api = new ImagesApi(this);
+                Emu3Model m = model();
+                ImagesApi.Parsed p;
+                try (Intake ignored = intake()) {
+                    p = api.parse(jsonBody(x), m);
+                }
+                api.run(x, m, p);
             }
             case "/v1/chat/completions" -> {
                 method(x, "POST");
-                new ChatApi(this).handle(x, jsonBody(x));
+                ChatApi api = new ChatApi(this);
+                Emu3Model m = model();
+                ChatApi.Parsed p;
+                try (Intake ignored = intake()) {
+                    p = api.parse(jsonBody(x));
+                }
+                api.run(x, m, p);
             }
             case "/v1/emu4j/tokenize" -> {
                 method(x, "POST");
-                new ChatApi(this).tokenize(x, jsonBody(x));
+                ChatApi api = new ChatApi(this);
+                Emu3Model m = model();
+                ChatApi.TokenizeRequest p;
+                try (Intake ignored = intake()) {
+                    p = api.parseTokenize(jsonBody(x), m);
+                }
+                api.tokenize(x, m, p);
             }
             default -> throw ApiError.notFound("no route " + x.method + " " + printable(x.path));
         }
+    }
+
+    /** A permit to read and parse one request body; released before the request waits for the model. */
+    interface Intake extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Bodies being read, parsed and decoded at once are bounded too (the queue bounds only admitted work): a
+     * request beyond {@link #INTAKE} concurrent ones is answered 503 at once, so memory is at most about
+     * (INTAKE + queue + 1) requests' worth of body and images.
+     */
+    static final int INTAKE = 4;
+    private final java.util.concurrent.Semaphore intake = new java.util.concurrent.Semaphore(INTAKE);
+
+    private Intake intake() {
+        if (!intake.tryAcquire()) {
+            throw new ApiError(503, "unavailable_error", null, "busy",
+                    "the server is receiving " + INTAKE + " other requests right now (server limit intake); retry later");
+        }
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return () -> {
+            if (open.compareAndSet(true, false)) intake.release();
+        };
     }
 
     private static String printable(String s) {
@@ -396,6 +441,7 @@ public final class Emu4jServer implements AutoCloseable {
         body.put("heap_used_bytes", rt.totalMemory() - rt.freeMemory());
         body.put("heap_max_bytes", rt.maxMemory());
         body.put("uptime_s", (System.currentTimeMillis() - startedAt) / 1000);
+        body.put("request_on_virtual_thread", Thread.currentThread().isVirtual());
         x.json(200, body);
     }
 

@@ -91,9 +91,7 @@ final class ImagesApi {
         return new Parsed(r, "url".equals(format), stream, every, grid.rows());
     }
 
-    void handle(Exchange x, ObjectNode body) throws Exception {
-        Emu3Model m = server.model();
-        Parsed p = parse(body, m);
+    void run(Exchange x, Emu3Model m, Parsed p) throws Exception {
         long deadline = System.nanoTime() + server.config().timeout().toNanos();
         if (!p.stream()) {
             CompletableFuture<List<GeneratedImage>> f = server.queue().submit(() -> m.generateImages(p.request(), ImageListener.NONE, x.cancel), x.cancel);

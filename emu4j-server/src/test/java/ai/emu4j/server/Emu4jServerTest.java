@@ -50,6 +50,7 @@ class Emu4jServerTest {
         assertEquals(200, h.status());
         assertEquals("ok", h.json().get("status").asText());
         assertTrue(h.json().get("heap_used_bytes").asLong() > 0);
+        assertTrue(h.json().get("request_on_virtual_thread").asBoolean(), "requests run on virtual threads");
         var m = s.send(s.get("/v1/models"));
         assertEquals(200, m.status());
         assertEquals("list", m.json().get("object").asText());

@@ -111,6 +111,31 @@ class QueueAndCancelTest {
     }
 
     @Test
+    void bodiesBeingReceivedAreBoundedToo() throws Exception {
+        java.util.List<Socket> slow = new java.util.ArrayList<>();
+        try {
+            // Senders that announce a body and never send it each hold one of the Emu4jServer.INTAKE permits.
+            for (int i = 0; i < Emu4jServer.INTAKE; i++) {
+                Socket sock = new Socket("127.0.0.1", s.server.port());
+                sock.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                sock.getOutputStream().flush();
+                slow.add(sock);
+            }
+            String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":1}";
+            waitFor("intake to be full", () -> s.send(s.post("/v1/chat/completions", body)).status() == 503);
+            TestServer.Reply busy = s.send(s.post("/v1/chat/completions", body));
+            assertEquals("busy", busy.json().get("error").get("code").asText(), busy.body());
+            assertTrue(busy.json().get("error").get("message").asText().contains("intake"));
+            assertEquals(200, s.send(s.get("/health")).status(), "/health still answers");
+        } finally {
+            for (Socket sock : slow) sock.close();
+        }
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":1}";
+        waitFor("intake to free up", () -> s.send(s.post("/v1/chat/completions", body)).status() == 200);
+    }
+
+    @Test
     void aStreamClosedWhileWaitingIsDropped() throws Exception {
         assertDroppedAfterHangUp("{\"prompt\":\"gone\",\"stream\":true}", "200");
     }

@@ -59,12 +59,25 @@ public final class VQImages {
      * is decoded. Nothing is cached on disk.
      */
     public static RgbImage read(byte[] data, String name, long maxPixels, int maxFrames) throws IOException {
+        return read(data, name, maxPixels, maxFrames, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(byte[], String, long, int)}, and an image of more than decodePixels is decimated while it is
+     * decoded (every n-th pixel of every n-th row, n as small as fits), so that a large upload never costs more
+     * than decodePixels of memory; callers that resize anyway (the VQ processor) lose little.
+     */
+    public static RgbImage read(byte[] data, String name, long maxPixels, int maxFrames, long decodePixels) throws IOException {
         try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(data))) {
-            return read(in, name, maxPixels, maxFrames);
+            return read(in, name, maxPixels, maxFrames, decodePixels);
         }
     }
 
     private static RgbImage read(ImageInputStream in, String name, long maxPixels, int maxFrames) throws IOException {
+        return read(in, name, maxPixels, maxFrames, Long.MAX_VALUE);
+    }
+
+    private static RgbImage read(ImageInputStream in, String name, long maxPixels, int maxFrames, long decodePixels) throws IOException {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) throw new IOException(name + ": not an image format javax.imageio can read");
         ImageReader reader = readers.next();
@@ -85,7 +98,12 @@ public final class VQImages {
                 }
                 if (frames > maxFrames) throw new FrameLimitException(name + ": more than " + maxFrames + " frames (max_frames); refused before decoding");
             }
-            return toRgb(reader.read(0));
+            javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+            if (w * h > decodePixels) {
+                int step = (int) Math.ceil(Math.sqrt((double) (w * h) / decodePixels));
+                param.setSourceSubsampling(step, step, 0, 0);
+            }
+            return toRgb(reader.read(0, param));
         } finally {
             reader.dispose();
         }
