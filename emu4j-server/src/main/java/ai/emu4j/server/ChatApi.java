@@ -44,6 +44,7 @@ final class ChatApi {
             throw ApiError.limit(400, "messages", "max_messages", msgs.size() + " messages are over " + limits.maxMessages());
         }
         int images = 0;
+        long chars = 0;
         List<ChatMessage> out = new ArrayList<>();
         for (int i = 0; i < msgs.size(); i++) {
             String at = "messages[" + i + "]";
@@ -83,6 +84,8 @@ final class ChatApi {
                 throw ApiError.invalid(at + ".content", at + ".content must be a string or an array of parts");
             }
             if (!pics.isEmpty() && !role.equals("user")) throw ApiError.invalid(at + ".content", "only user messages may carry images");
+            chars += text.length();
+            limits.checkPromptChars("messages", chars);
             out.add(new ChatMessage(role, text.toString(), pics));
         }
         if (out.stream().noneMatch(c -> c.role().equals("user"))) throw ApiError.invalid("messages", "messages need at least one user message");
@@ -214,6 +217,7 @@ final class ChatApi {
         if (text == null && image == null) throw ApiError.invalid(null, "send image (a data URL) and/or text");
         int[] ids = null;
         if (text != null) {
+            limits.checkPromptChars("text", text.length());
             ids = m.encodeText(text);
             if (ids.length > limits.maxPromptTokens()) throw ApiError.limit(400, "text", "max_prompt_tokens", "text of " + ids.length + " tokens is over " + limits.maxPromptTokens());
         }

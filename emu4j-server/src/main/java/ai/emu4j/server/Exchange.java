@@ -48,14 +48,28 @@ final class Exchange {
         return request.getHeaders().get(h);
     }
 
-    /** The body, refused with 413 when Content-Length or the bytes actually sent exceed max. */
+    /**
+     * The body, refused with 413 when Content-Length or the bytes actually sent exceed max. A body up to four times
+     * the cap is read to its end and discarded first, so that the client, still sending, reads the 413 instead of
+     * a reset connection; a larger one is refused at once and its connection closed.
+     */
     byte[] body(long max) throws IOException {
         long declared = request.getLength();
-        if (declared > max) throw ApiError.limit(413, null, "max_body_bytes", "request body of " + declared + " bytes is over " + max + " bytes");
+        long drainable = 4 * max;
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared > max) {
+                if (declared <= drainable) in.skipNBytes(declared);
+                throw ApiError.limit(413, null, "max_body_bytes", "request body of " + declared + " bytes is over " + max + " bytes");
+            }
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (data.length > max) throw ApiError.limit(413, null, "max_body_bytes", "request body is over " + max + " bytes");
+            if (data.length > max) {
+                long skipped = data.length;
+                while (skipped < drainable && in.read() >= 0) skipped++;
+                throw ApiError.limit(413, null, "max_body_bytes", "request body is over " + max + " bytes");
+            }
             return data;
+        } catch (java.io.EOFException e) {
+            throw ApiError.invalid(null, "request body ended before its Content-Length");
         }
     }
 

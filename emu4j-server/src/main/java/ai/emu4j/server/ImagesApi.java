@@ -44,6 +44,8 @@ final class ImagesApi {
         String prompt = JsonFields.requiredString(o, "prompt", "prompt");
         if (prompt.isBlank()) throw ApiError.invalid("prompt", "prompt must not be empty");
         String negative = JsonFields.string(o, "negative_prompt", "negative_prompt");
+        limits.checkPromptChars("prompt", prompt.length());
+        if (negative != null) limits.checkPromptChars("negative_prompt", negative.length());
         int n = (int) JsonFields.integer(o, "n", 1, 1, limits.maxN(), "max_n");
         String ratio = JsonFields.string(o, "aspect_ratio", "aspect_ratio");
         String size = JsonFields.string(o, "size", "size");

@@ -16,6 +16,20 @@ package ai.emu4j.server;
  */
 public record Limits(long maxBodyBytes, long maxImagePixels, int maxFrames, int maxImages, int maxPromptTokens, int maxN,
                      int maxTokens, int maxImageTokens, int maxMessages) {
+    /**
+     * Text longer than this many characters per allowed prompt token is refused before it is tokenized, so a
+     * multi-megabyte prompt costs no tokenizer time (no tokenizer packs 32 characters into one token on real text).
+     */
+    public static final int CHARS_PER_TOKEN_CAP = 32;
+
+    /** Refuses text that cannot fit in maxPromptTokens without tokenizing it. */
+    void checkPromptChars(String param, long chars) {
+        long cap = (long) maxPromptTokens * CHARS_PER_TOKEN_CAP;
+        if (chars > cap) {
+            throw ApiError.limit(400, param, "max_prompt_tokens", param + " of " + chars + " characters cannot fit in " + maxPromptTokens + " tokens");
+        }
+    }
+
     public static final Limits DEFAULT = new Limits(16L << 20, 4096L * 4096, 16, 4, 4096, 4, 1024, 16384, 64);
 
     public Limits {

@@ -116,8 +116,12 @@ class HostileRequestsTest {
             assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
             assertTrue(reply.contains("max_body_bytes"), reply);
         }
+        // Long text is refused before tokenizing (600 tokens x 32 characters).
+        expect(post("/v1/images/generations", "{\"prompt\":\"" + "x".repeat(20000) + "\"}"), 400, "invalid_request_error", "20000 characters", "max_prompt_tokens");
+        expect(post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "y".repeat(20000) + "\"}]}"), 400,
+                "invalid_request_error", "max_prompt_tokens");
         // Many tokens in few bytes.
-        expect(post("/v1/images/generations", "{\"prompt\":\"" + "a red circle ".repeat(2000) + "\"}"), 400, "invalid_request_error", "max_prompt_tokens");
+        expect(post("/v1/images/generations", "{\"prompt\":\"" + "a red circle ".repeat(200) + "\"}"), 400, "invalid_request_error", "tokens is over 600", "max_prompt_tokens");
     }
 
     /** A PNG whose header claims width x height, with a little zlib data that would inflate to the full raster. */
