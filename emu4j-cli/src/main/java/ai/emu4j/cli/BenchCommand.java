@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code emu4j bench ...}: micro-benchmarks of the engine's kernels against peers on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark engine kernels against PyTorch on this machine.",
-        subcommands = {BenchGemmCommand.class, BenchConv2dCommand.class, BenchLmCommand.class, BenchTokenizerCommand.class})
+        subcommands = {BenchGemmCommand.class, BenchConv2dCommand.class, BenchLmCommand.class, BenchTokenizerCommand.class, BenchServeCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,11 +1,13 @@
 package ai.emu4j.cli;
 
-import ai.emu4j.models.emu3.Emu3Bundle;
-import ai.emu4j.models.emu3.Understanding;
+import ai.emu4j.api.ChatMessage;
+import ai.emu4j.api.Emu3Model;
+import ai.emu4j.api.TextOptions;
 import ai.emu4j.models.vq.VQImages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code emu4j caption IMAGE [-p QUESTION]}: Emu3's mode 'U'; the answer streams to stdout as it is generated. */
+/** {@code emu4j caption IMAGE [-p QUESTION]}: Emu3's mode 'U' through {@link Emu3Model}; the answer streams to stdout as it is generated. */
 @Command(name = "caption", mixinStandardHelpOptions = true, description = "Describe an image, or answer a question about it.")
 public final class CaptionCommand implements Callable<Integer> {
     static final String DEFAULT_QUESTION = "Describe the image";
@@ -44,24 +46,17 @@ public final class CaptionCommand implements Callable<Integer> {
         sampling.check(cmd, 0f, 0);
         PrintWriter out = cmd.getOut();
         var picture = VQImages.read(image);
-        try (Emu3Bundle b = modelOptions.open()) {
-            int[] prompt = b.processor().understandingPrompt(b.encodeImage(picture).block(b.processor()), question);
-            answer(b, prompt, maxTokens, sampling, out);
+        try (Emu3Model m = Emu3Model.of(modelOptions.open())) {
+            int[] prompt = m.chatPrompt(List.of(ChatMessage.user(question, picture)));
+            answer(m, prompt, maxTokens, sampling, out);
         }
         return Main.EXIT_OK;
     }
 
     /** Streams one answer and ends the line; the token limit shrinks to what the context leaves. */
-    static void answer(Emu3Bundle b, int[] prompt, int maxTokens, SamplingOptions sampling, PrintWriter out) {
-        b.checkFits(prompt.length + 1, 0);
-        int room = Math.min(maxTokens, b.contextLength() - prompt.length);
-        // Answers follow "ASSISTANT:" and so begin with a space (our training data writes " caption"); it is not printed.
-        boolean[] started = {false};
-        new Understanding(b.model(), b.tokens(), b.tokenizer()).answer(prompt, sampling.sampler(0f, 0, sampling.seed()), room, piece -> {
-            String text = started[0] ? piece : piece.stripLeading();
-            if (text.isEmpty()) return;
-            started[0] = true;
-            out.print(text);
+    static void answer(Emu3Model m, int[] prompt, int maxTokens, SamplingOptions sampling, PrintWriter out) {
+        m.answer(prompt, new TextOptions(maxTokens, sampling.temperature(0f), sampling.topK(0), sampling.topP(), sampling.seed()), piece -> {
+            out.print(piece);
             out.flush();
         }, null);
         out.println();

@@ -1,5 +1,6 @@
 package ai.emu4j.cli;
 
+import ai.emu4j.api.Emu3Model;
 import ai.emu4j.models.emu3.Emu3Bundle;
 import ai.emu4j.models.vq.VQImages;
 import java.io.BufferedReader;
@@ -56,7 +57,8 @@ public final class ChatCommand implements Callable<Integer> {
         sampling.check(cmd, 0f, 0);
         PrintWriter out = cmd.getOut(), err = cmd.getErr();
         boolean tty = System.console() != null && stdin == System.in;
-        try (Emu3Bundle b = modelOptions.open()) {
+        try (Emu3Model m = Emu3Model.of(modelOptions.open())) {
+            Emu3Bundle b = m.bundle();
             int[] block = image == null ? new int[0] : b.encodeImage(VQImages.read(image)).block(b.processor());
             BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
             while (true) {
@@ -85,7 +87,7 @@ public final class ChatCommand implements Callable<Integer> {
                 }
                 int[] prompt = b.processor().understandingPrompt(block, line);
                 try {
-                    CaptionCommand.answer(b, prompt, maxTokens, sampling, out);
+                    CaptionCommand.answer(m, prompt, maxTokens, sampling, out);
                 } catch (IllegalArgumentException e) {
                     // A turn that does not fit is reported and the session goes on.
                     err.println("emu4j: error: " + e.getMessage());

@@ -1,12 +1,12 @@
 package ai.emu4j.cli;
 
-import ai.emu4j.models.emu3.Emu3Bundle;
-import ai.emu4j.models.emu3.Emu3Processor;
-import ai.emu4j.models.emu3.GridConstraint;
-import ai.emu4j.models.emu3.ImageGenerator;
+import ai.emu4j.api.Emu3Model;
+import ai.emu4j.api.GeneratedImage;
+import ai.emu4j.api.ImageListener;
+import ai.emu4j.api.ImageRequest;
 import ai.emu4j.models.vq.MediaFiles;
-import ai.emu4j.models.vq.RgbImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.IllegalFormatException;
@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code emu4j generate}: text to image as Emu3 does it (mode 'G' prompt, forced grid structure,
- * unbatched log-softmax CFG against the negative prompt). The parameters go to stdout and into each
- * PNG's text chunks, so an image can be regenerated from its file alone.
+ * unbatched log-softmax CFG against the negative prompt), through {@link Emu3Model}. The parameters go to
+ * stdout and into each PNG's text chunks, so an image can be regenerated from its file alone.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate images from a text prompt.")
 public final class GenerateCommand implements Callable<Integer> {
@@ -69,52 +69,67 @@ public final class GenerateCommand implements Callable<Integer> {
         ModelOptions.checkOutputFolder(cmd, first);
         long seed = sampling.seed();
         PrintWriter out = cmd.getOut(), err = cmd.getErr();
-        try (Emu3Bundle b = modelOptions.open()) {
-            Emu3Processor.GridSize grid;
+        try (Emu3Model m = Emu3Model.of(modelOptions.open())) {
+            Emu3Model.ImageTokensShape grid;
             try {
-                grid = b.gridFor(ratio);
+                grid = m.gridFor(ratio);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, "--ratio: " + e.getMessage());
             }
-            int[] ids = b.processor().generationPrompt(prompt, grid);
-            int[] negIds = b.processor().generationPrompt(negative, grid);
-            int generated = new GridConstraint(b.tokens(), grid.height(), grid.width()).length();
-            b.checkFits(ids.length, generated);
-            b.checkFits(negIds.length, generated);
-            int topK = sampling.topK(DEFAULT_TOP_K);
-            int px = b.vq().config().spatialFactor();
+            ImageRequest request = new ImageRequest(prompt, negative, cfg, seed, sampling.topK(DEFAULT_TOP_K), sampling.topP(),
+                    sampling.temperature(1f), ratio, count);
+            int px = m.spatialFactor();
             Map<String, String> params = new LinkedHashMap<>();
             params.put("prompt", prompt);
             params.put("negative_prompt", negative);
             params.put("seed", Long.toString(seed));
             params.put("cfg_scale", Float.toString(cfg));
-            params.put("top_k", Integer.toString(topK));
-            params.put("top_p", Float.toString(sampling.topP()));
-            params.put("temperature", Float.toString(sampling.temperature(1f)));
+            params.put("top_k", Integer.toString(request.topK()));
+            params.put("top_p", Float.toString(request.topP()));
+            params.put("temperature", Float.toString(request.temperature()));
             params.put("ratio", ratio);
-            params.put("grid", grid.height() + "x" + grid.width());
-            params.put("size", grid.width() * px + "x" + grid.height() * px);
+            params.put("grid", grid.rows() + "x" + grid.cols());
+            params.put("size", grid.cols() * px + "x" + grid.rows() * px);
             params.put("count", Integer.toString(count));
-            params.put("model", b.folder().toAbsolutePath().toString());
+            params.put("model", m.bundle().folder().toAbsolutePath().toString());
             params.forEach((k, v) -> out.println(k + ": " + v));
             out.flush();
-            ImageGenerator gen = new ImageGenerator(b.model(), b.tokens());
-            for (int i = 0; i < count; i++) {
-                Path file = i == 0 ? first : outputFile(cmd, i);
-                long s = seed + i;
-                int[] codes;
-                try (ProgressBar bar = Progress.bar(err, "image " + (i + 1) + "/" + count, grid.height(), "rows")) {
-                    codes = gen.generate(new ImageGenerator.Request(ids, negIds, grid.height(), grid.width(), cfg, sampling.sampler(1f, topK, s)),
-                            (y, row) -> bar.step(), null);
-                }
-                RgbImage img = b.decodeImage(codes, grid);
-                Map<String, String> text = new LinkedHashMap<>(params);
-                text.put("seed", Long.toString(s));
-                text.remove("count");
-                text.put("Software", Main.VERSION);
-                MediaFiles.writePng(img, text, file);
-                out.println("wrote " + file);
-                out.flush();
+            ProgressBar[] bar = {null};
+            try {
+                m.generateImages(request, new ImageListener() {
+                    @Override
+                    public void started(int index, int rows, int cols, long s) {
+                        bar[0] = Progress.bar(err, "image " + (index + 1) + "/" + count, rows, "rows");
+                    }
+
+                    @Override
+                    public void row(int index, int y, int[] codes) {
+                        bar[0].step();
+                    }
+
+                    @Override
+                    public void finished(int index, GeneratedImage image) {
+                        bar[0].close();
+                        bar[0] = null;
+                        Path file = index == 0 ? first : outputFile(cmd, index);
+                        Map<String, String> text = new LinkedHashMap<>(params);
+                        text.putAll(image.parameters());
+                        text.put("model", params.get("model"));   // the folder, so the file says which model drew it
+                        text.remove("count");
+                        text.put("Software", Main.VERSION);
+                        try {
+                            MediaFiles.writePng(image.image(), text, file);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        out.println("wrote " + file);
+                        out.flush();
+                    }
+                }, null);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } finally {
+                if (bar[0] != null) bar[0].close();
             }
         }
         return Main.EXIT_OK;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = "Pure-Java engine for Emu3-style multimodal models.",
         subcommands = {GenerateCommand.class, CaptionCommand.class, ChatCommand.class, VideoCommand.class, TrainCommand.class,
                 TokenizerCommand.class, DataCommand.class, JudgeCommand.class, InfoCommand.class, ConvertCommand.class, TextTokenizerCommand.class,
-                EvalCommand.class, PlotCommand.class, BenchCommand.class})
+                EvalCommand.class, PlotCommand.class, ServeCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
     public static final String VERSION = "emu4j 0.1.0";
     public static final int EXIT_OK = 0;

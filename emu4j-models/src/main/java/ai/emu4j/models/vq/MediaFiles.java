@@ -10,8 +10,11 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,6 +44,15 @@ public final class MediaFiles {
      * tEXt), iTXt (UTF-8) otherwise, so prompts in any script survive. Keywords must be 1-79 Latin-1 characters.
      */
     public static void writePng(RgbImage image, Map<String, String> text, Path file) throws IOException {
+        atomically(file, tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writePng(image, text, out);
+            }
+        });
+    }
+
+    /** The same PNG (text chunks included) written to a stream, for callers that keep it in memory; the stream is not closed. */
+    public static void writePng(RgbImage image, Map<String, String> text, OutputStream stream) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         BufferedImage bi = toBuffered(image);
         ImageWriteParam param = writer.getDefaultWriteParam();
@@ -67,14 +79,24 @@ public final class MediaFiles {
         if (tEXt.getLength() > 0) root.appendChild(tEXt);
         if (iTXt.getLength() > 0) root.appendChild(iTXt);
         meta.mergeTree("javax_imageio_png_1.0", root);
-        atomically(file, tmp -> {
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
-                writer.setOutput(out);
-                writer.write(null, new IIOImage(bi, null, meta), param);
-            } finally {
-                writer.dispose();
-            }
-        });
+        // The cache-less stream: ImageIO's default may spill to temporary files.
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(stream)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(bi, null, meta), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /** {@link #writePng(RgbImage, Map, OutputStream)} into a byte array. */
+    public static byte[] pngBytes(RgbImage image, Map<String, String> text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writePng(image, text, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("PNG encoding into memory failed", e);
+        }
+        return out.toByteArray();
     }
 
     /** The tEXt and iTXt chunks of a PNG, keyword to value. */

@@ -49,20 +49,70 @@ public final class VQImages {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": not a file");
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new IOException(file + ": cannot open");
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new IOException(file + ": not an image format javax.imageio can read");
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long w = reader.getWidth(0), h = reader.getHeight(0);  // header only
-                if (w <= 0 || h <= 0 || w * h > maxPixels) {
-                    throw new ImageTooLargeException(file + ": header says " + w + "x" + h + " = " + w * h + " pixels, over the budget of "
-                            + maxPixels + " (possible decompression bomb); refused before decoding");
-                }
-                return toRgb(reader.read(0));
-            } finally {
-                reader.dispose();
+            return read(in, file.toString(), maxPixels, 0);
+        }
+    }
+
+    /**
+     * Reads an image held in memory (an upload), under the same header-first pixel budget; with maxFrames
+     * > 0, a multi-frame file (animated GIF) announcing more frames is refused too. Only the first frame
+     * is decoded. Nothing is cached on disk.
+     */
+    public static RgbImage read(byte[] data, String name, long maxPixels, int maxFrames) throws IOException {
+        return read(data, name, maxPixels, maxFrames, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(byte[], String, long, int)}, and an image of more than decodePixels is decimated while it is
+     * decoded (every n-th pixel of every n-th row, n as small as fits), so that a large upload never costs more
+     * than decodePixels of memory; callers that resize anyway (the VQ processor) lose little.
+     */
+    public static RgbImage read(byte[] data, String name, long maxPixels, int maxFrames, long decodePixels) throws IOException {
+        try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(data))) {
+            return read(in, name, maxPixels, maxFrames, decodePixels);
+        }
+    }
+
+    private static RgbImage read(ImageInputStream in, String name, long maxPixels, int maxFrames) throws IOException {
+        return read(in, name, maxPixels, maxFrames, Long.MAX_VALUE);
+    }
+
+    private static RgbImage read(ImageInputStream in, String name, long maxPixels, int maxFrames, long decodePixels) throws IOException {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) throw new IOException(name + ": not an image format javax.imageio can read");
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(in, maxFrames <= 0, true);
+            long w = reader.getWidth(0), h = reader.getHeight(0);  // header only
+            if (w <= 0 || h <= 0 || w * h > maxPixels) {
+                throw new ImageTooLargeException(name + ": header says " + w + "x" + h + " = " + w * h + " pixels, over the budget of "
+                        + maxPixels + " (possible decompression bomb); refused before decoding");
             }
+            if (maxFrames > 0) {
+                // Frame headers only; stops counting once past the budget.
+                int frames = 1;
+                try {
+                    while (frames <= maxFrames && reader.getWidth(frames) > 0) frames++;
+                } catch (IndexOutOfBoundsException end) {
+                    // no more frames
+                }
+                if (frames > maxFrames) throw new FrameLimitException(name + ": more than " + maxFrames + " frames (max_frames); refused before decoding");
+            }
+            javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+            if (w * h > decodePixels) {
+                int step = (int) Math.ceil(Math.sqrt((double) (w * h) / decodePixels));
+                param.setSourceSubsampling(step, step, 0, 0);
+            }
+            return toRgb(reader.read(0, param));
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** Thrown when a multi-frame image announces more frames than allowed; nothing was decoded. */
+    public static final class FrameLimitException extends IOException {
+        public FrameLimitException(String message) {
+            super(message);
         }
     }
 
