@@ -36,9 +36,6 @@ class VQTrainTest {
         Files.writeString(tmp.resolve("imgs/notes.txt"), "not an image");
         data = ImageFolder.load(tmp.resolve("imgs"), 32);
         small = ImageFolder.load(tmp.resolve("imgs"), 16);
-        // Warm-up: the GEMM kernels' Vector API reduceLanes(ADD) sums lanes in another order once C2
-        // compiles it, so the very first steps of a JVM can differ in the last bit from later ones.
-        VQTrainRun.run(TINY, cfg(32, 3, 0.5), data, tmp.resolve("warm").resolve("model"), tmp.resolve("warm").resolve("checkpoints"), false, s -> {});
     }
 
     /** Smooth colour gradients with a per-image phase: learnable in a few steps. */
