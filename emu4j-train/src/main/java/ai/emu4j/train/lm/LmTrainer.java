@@ -97,12 +97,14 @@ public final class LmTrainer {
         if (train.isEmpty()) throw new IOException(o.data().resolve(Manifest.FILE) + ": no entries with split \"train\"");
         Map<String, EncodedVisual> codes;
         VQImageProcessor pre;
+        int spatial;
         try (Emu3VisionVQ vq = Emu3VisionVQ.load(o.vq())) {
             if (vq.config().codebook_size() != tokens.codebookSize()) {
                 throw new IllegalArgumentException("the vision tokenizer has " + vq.config().codebook_size() + " codes but the tokenizer "
                         + tokens.codebookSize() + " visual tokens");
             }
             pre = Emu3Bundle.imageProcessor(o.vq(), vq.config(), o.imageArea());
+            spatial = vq.config().spatialFactor();
             List<Manifest.Entry> used = new ArrayList<>(train);
             used.addAll(val);
             codes = TokenCache.load(o.tokenCacheFile(), used, o.vq(), vq, pre, o.imageArea(), listener::log);
@@ -196,7 +198,14 @@ public final class LmTrainer {
             }
         }
         if (Double.isNaN(valLoss)) valLoss = validate(model, valSamples, tokens.pad());   // resumed at the end: no step ran
-        writeModelFolder(config, weights, tokens, codes.get(train.get(0).id()).grid());
+        // Generation picks its grid from image_area: record the largest area trained on, not the cap
+        // (64x64 pictures under the default cap of 16384 would otherwise be generated as 16x16 grids).
+        long trained = 0;
+        for (Manifest.Entry e : train) {
+            Emu3Processor.GridSize g = codes.get(e.id()).grid();
+            trained = Math.max(trained, (long) g.height() * g.width() * spatial * spatial);
+        }
+        writeModelFolder(config, weights, tokens, codes.get(train.get(0).id()).grid(), Math.min(o.imageArea(), trained));
         listener.log("wrote " + o.output());
         return new Result(step, valLoss, stopped);
     }
@@ -272,11 +281,13 @@ public final class LmTrainer {
 
     /**
      * A standard model folder, built in a temporary sibling and renamed into place: config.json (Llama
-     * fields, Emu3's token ids, and ours: image_area, generation_grid (the grid of the first training
+     * fields, Emu3's token ids, and ours: image_area (the largest picture area trained on, at most
+     * --image-area), generation_grid (the grid of the first training
      * item, for reference: generation derives its grid from image_area and the ratio), chat_template),
      * model.safetensors (F32), the tokenizer files and a copy of the vision tokenizer in vision_tokenizer/.
      */
-    private void writeModelFolder(LlamaConfig config, LlamaWeights weights, VisionTokens tokens, Emu3Processor.GridSize grid) throws IOException {
+    private void writeModelFolder(LlamaConfig config, LlamaWeights weights, VisionTokens tokens, Emu3Processor.GridSize grid,
+                                  long imageArea) throws IOException {
         Path out = o.output().toAbsolutePath();
         Path parent = out.getParent();
         Files.createDirectories(parent);
@@ -294,7 +305,7 @@ public final class LmTrainer {
             c.put("eoi_token_id", tokens.eoi());
             c.put("eol_token_id", tokens.eol());
             c.put("eof_token_id", tokens.eof());
-            c.put("image_area", o.imageArea());
+            c.put("image_area", imageArea);
             c.putArray("generation_grid").add(grid.height()).add(grid.width());
             c.put("chat_template", o.chatTemplate());
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve("config.json").toFile(), c);
