@@ -121,7 +121,7 @@ public final class Emu3VQTrainable extends Module {
 
     /**
      * As {@link #forward(Tensor, boolean)}; with frozenEncoder the encoder, quant_conv and codebook run
-     * without a tape (about a third less work per step) and the codes are fixed, so only the decoder
+     * without a tape (no encoder backward) and the codes are fixed, so only the decoder
      * side can learn: fine-tuning a decoder leaves every code a language model was trained on valid.
      */
     public Output forward(Tensor x, boolean withLosses, boolean frozenEncoder) {
