@@ -6,7 +6,9 @@ import ai.emu4j.train.lm.LmTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +80,9 @@ public final class TrainCommand implements Runnable {
         @Option(paramLabel = "TEXT", names = "--question", defaultValue = CaptionCommand.DEFAULT_QUESTION, description = "User text of captioning samples; default: ${DEFAULT-VALUE}.") String question;
         @Option(paramLabel = "TEXT", names = "--chat-template", description = "Template with {image_prompt} and {text_prompt}; default Emu3's.") String chatTemplate;
         @Option(names = "--pack", description = "Pack whole samples back to back up to the context instead of padding each (Emu3's pre-training).") boolean pack;
+        @Option(paramLabel = "DIR", names = "--init", description = "Start from this model folder's language model (fine-tuning; same architecture and vocabulary).") Path init;
+        @Option(paramLabel = "SOURCE=W", names = "--source-weight", description = "Draw entries of this manifest source W times as often (repeatable; unnamed sources weigh 1), e.g. --source-weight shapes=4.")
+        Map<String, Double> sourceWeights = new LinkedHashMap<>();
         @Option(paramLabel = "N", names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
         @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
         @Option(paramLabel = "N", names = "--seed", defaultValue = "1337", description = "Seed of initialisation and data order; default ${DEFAULT-VALUE}.") long seed;
@@ -89,7 +94,7 @@ public final class TrainCommand implements Runnable {
             try {
                 options = new LmOptions(data, tokenizer, vq, output, hidden, layers, heads, kvHeads, ffn, context, ropeTheta, dropout, imageArea,
                         batch, accum, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clip, visionWeight, visionOnly, captionDropout,
-                        tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, checkpointEvery, resume, seed);
+                        tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, checkpointEvery, resume, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }

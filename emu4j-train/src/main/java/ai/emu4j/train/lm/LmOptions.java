@@ -17,12 +17,17 @@ import java.nio.file.Path;
  * @param tasks         both, t2i (text to visual) or i2t (visual to text)
  * @param question      the user text of visual-to-text samples (the chat template adds "." after it)
  * @param pack          rows of whole samples back to back up to the context instead of one padded sample per row
+ * @param init          model folder whose language-model weights start the run (fine-tuning); null for a fresh
+ *                      initialisation. The architecture and vocabulary must match; the optimizer starts fresh.
+ * @param sourceWeights sampling weight per manifest "source" (sources not named weigh 1): an entry is drawn
+ *                      with probability proportional to its source's weight; empty for uniform draws
  */
 public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         int hidden, int layers, int heads, int kvHeads, int ffn, int context, double ropeTheta, float dropout,
                         long imageArea, int batch, int accum, long steps, double lr, double minLr, long warmup,
                         double weightDecay, double beta1, double beta2, double eps, double clip,
                         float visionWeight, boolean visionOnly, double captionDropout, String tasks, String question, String chatTemplate, boolean pack,
+                        Path init, java.util.Map<String, Double> sourceWeights,
                         long checkpointEvery, boolean resume, long seed) {
     public LmOptions {
         positive("hidden size", hidden);
@@ -44,6 +49,10 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
         if (checkpointEvery <= 0) throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointEvery);
         if (!tasks.equals("both") && !tasks.equals("t2i") && !tasks.equals("i2t")) throw new IllegalArgumentException("tasks must be both, t2i or i2t, got " + tasks);
         ai.emu4j.models.emu3.Emu3Processor.checkTemplate(chatTemplate);
+        sourceWeights = java.util.Map.copyOf(sourceWeights);
+        for (var e : sourceWeights.entrySet()) {
+            if (!(e.getValue() >= 0) || e.getValue().isInfinite()) throw new IllegalArgumentException("the weight of source " + e.getKey() + " must be finite and >= 0, got " + e.getValue());
+        }
         if (visionOnly && tasks.equals("i2t")) throw new IllegalArgumentException("vision-only loss leaves nothing to learn from visual-to-text samples");
     }
 
@@ -72,6 +81,8 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 "theta=" + ropeTheta, "dropout=" + dropout, "area=" + imageArea, "batch=" + batch, "accum=" + accum, "steps=" + steps,
                 "lr=" + lr, "minlr=" + minLr, "warmup=" + warmup, "wd=" + weightDecay, "b1=" + beta1, "b2=" + beta2, "eps=" + eps,
                 "clip=" + clip, "vw=" + visionWeight, "vonly=" + visionOnly, "cdrop=" + captionDropout, "tasks=" + tasks,
-                "q=" + question, "tmpl=" + chatTemplate, "pack=" + pack, "seed=" + seed);
+                "q=" + question, "tmpl=" + chatTemplate, "pack=" + pack, "seed=" + seed)
+                + (init == null ? "" : ",init=" + init.toAbsolutePath().normalize())
+                + (sourceWeights.isEmpty() ? "" : ",sources=" + new java.util.TreeMap<>(sourceWeights));
     }
 }

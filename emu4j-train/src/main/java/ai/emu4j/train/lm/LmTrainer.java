@@ -13,6 +13,7 @@ import ai.emu4j.models.emu3.EncodedVisual;
 import ai.emu4j.models.emu3.SpecialNames;
 import ai.emu4j.models.emu3.VisionTokens;
 import ai.emu4j.models.llama.LlamaConfig;
+import ai.emu4j.models.llama.LlamaLoader;
 import ai.emu4j.models.llama.LlamaModel;
 import ai.emu4j.models.llama.LlamaWeights;
 import ai.emu4j.models.tokenizer.TextTokenizer;
@@ -119,7 +120,9 @@ public final class LmTrainer {
         Seeds seeds = Seeds.of(o.seed());
         LlamaWeights weights = LlamaWeights.init(config, seeds.init());
         LlamaModel model = new LlamaModel(config, weights);
+        if (o.init() != null && !o.resume()) initFrom(o.init(), config, weights, listener);
         LlamaModule module = new LlamaModule(weights);
+        double[] drawWeights = drawWeights(train);
         AdamW opt = new AdamW(module.parameters(), new AdamW.Config(o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), true));
         CosineSchedule schedule = new CosineSchedule(o.lr(), o.minLr(), o.warmup(), o.steps());
         long step = 0;
@@ -150,7 +153,7 @@ public final class LmTrainer {
                     Sample carry = null;
                     for (int i = 0; i < o.batch(); i++) {
                         if (!o.pack()) {
-                            batch.add(draw(train, directions, codes, processor, seeds.data()));
+                            batch.add(draw(train, drawWeights, directions, codes, processor, seeds.data()));
                             continue;
                         }
                         // Packing: whole samples back to back up to the context, none split (as Emu3 packs);
@@ -158,7 +161,7 @@ public final class LmTrainer {
                         List<Sample> row = new ArrayList<>();
                         int used = 0;
                         while (true) {
-                            Sample s = carry != null ? carry : draw(train, directions, codes, processor, seeds.data());
+                            Sample s = carry != null ? carry : draw(train, drawWeights, directions, codes, processor, seeds.data());
                             carry = null;
                             if (used + s.length() > o.context()) {
                                 carry = s;
@@ -228,9 +231,64 @@ public final class LmTrainer {
         return out;
     }
 
+    /**
+     * Cumulative draw weights of the training entries from --source-weight, or null for uniform draws
+     * (kept as the plain nextInt path so runs without weights draw exactly what they always drew).
+     */
+    private double[] drawWeights(List<Manifest.Entry> train) {
+        if (o.sourceWeights().isEmpty()) return null;
+        java.util.Set<String> present = new java.util.TreeSet<>();
+        for (Manifest.Entry e : train) present.add(e.source());
+        for (String s : o.sourceWeights().keySet()) {
+            if (!present.contains(s)) throw new IllegalArgumentException("--source-weight " + s + ": no training entry has that source (sources: " + present + ")");
+        }
+        double[] cumulative = new double[train.size()];
+        double sum = 0;
+        for (int i = 0; i < cumulative.length; i++) cumulative[i] = sum += o.sourceWeights().getOrDefault(train.get(i).source(), 1.0);
+        if (!(sum > 0)) throw new IllegalArgumentException("--source-weight: every training entry has weight 0");
+        return cumulative;
+    }
+
+    /** The first index whose cumulative weight exceeds u * total (entries of weight 0 are never picked). */
+    static int pick(double[] cumulative, double u) {
+        double target = u * cumulative[cumulative.length - 1];
+        int lo = 0, hi = cumulative.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cumulative[mid] > target) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    }
+
+    /**
+     * Starts from another model folder's language model (fine-tuning): same architecture and vocabulary
+     * required, every tensor copied by name into the fresh F32 parameters (bf16 files widen exactly).
+     */
+    private static void initFrom(Path folder, LlamaConfig config, LlamaWeights weights, Listener listener) throws IOException {
+        try (LlamaLoader.Loaded from = LlamaLoader.load(folder)) {
+            LlamaConfig c = from.model().config();
+            String theirs = shape(c), ours = shape(config);
+            if (!theirs.equals(ours)) throw new IllegalArgumentException("--init " + folder + ": its model (" + theirs + ") differs from this run's (" + ours + ")");
+            Map<String, Tensor> src = from.model().weights().named();
+            for (Map.Entry<String, Tensor> e : weights.named().entrySet()) {
+                Tensor s = src.get(e.getKey());
+                if (s == null) throw new IllegalArgumentException("--init " + folder + ": no tensor " + e.getKey());
+                float[] values = s.toFloatArray();
+                System.arraycopy(values, 0, e.getValue().dataF32(), 0, values.length);
+            }
+        }
+        listener.log("initialised from " + folder);
+    }
+
+    private static String shape(LlamaConfig c) {
+        return "hidden " + c.hiddenSize() + ", layers " + c.numHiddenLayers() + ", heads " + c.numAttentionHeads() + "/" + c.numKeyValueHeads()
+                + ", ffn " + c.intermediateSize() + ", vocab " + c.vocabSize() + ", rope theta " + c.ropeTheta();
+    }
+
     /** One training sample: entry, then direction (when both), then caption dropout, all from the data stream. */
-    private Sample draw(List<Manifest.Entry> train, List<String> directions, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
-        Manifest.Entry e = train.get(rng.nextInt(train.size()));
+    private Sample draw(List<Manifest.Entry> train, double[] cumulative, List<String> directions, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
+        Manifest.Entry e = train.get(cumulative == null ? rng.nextInt(train.size()) : pick(cumulative, rng.nextDouble()));
         String dir = directions.get(directions.size() == 1 ? 0 : rng.nextInt(directions.size()));
         return sample(e, dir, codes.get(e.id()), p, rng);
     }

@@ -17,12 +17,13 @@ import java.util.Set;
 /**
  * A dataset folder's {@value #FILE}: one JSON object per line with "id", "file" (a PNG, GIF or other
  * picture, relative to the folder), "kind" ("image" or "video"), "caption" and "split" ("train", "val" or
- * "test"); other fields are ignored. Blank lines are skipped; any other bad line is an error naming it.
+ * "test"), optionally "source" (the dataset of a mix it came from); other fields are ignored. Blank lines are skipped; any other bad line is an error naming it.
  */
 public record Manifest(Path folder, List<Entry> entries) {
     public static final String FILE = "manifest.jsonl";
 
-    public record Entry(String id, Path file, boolean video, String caption, String split) {}
+    /** source: the manifest's optional "source" field (which dataset of a mix the entry came from), "" when absent. */
+    public record Entry(String id, Path file, boolean video, String caption, String split, String source) {}
 
     public static Manifest read(Path folder) throws IOException {
         Path file = folder.resolve(FILE);
@@ -50,7 +51,9 @@ public record Manifest(Path folder, List<Entry> entries) {
             if (!ids.add(id)) throw new IOException(where + "id " + id + " repeats");
             Path media = folder.resolve(rel).normalize();
             if (!media.startsWith(folder.normalize())) throw new IOException(where + "file " + rel + " lies outside the dataset folder");
-            out.add(new Entry(id, media, kind.equals("video"), caption.asText(), split));
+            JsonNode source = n.get("source");
+            if (source != null && !source.isTextual()) throw new IOException(where + "\"source\" must be a string");
+            out.add(new Entry(id, media, kind.equals("video"), caption.asText(), split, source == null ? "" : source.asText()));
         }
         if (out.isEmpty()) throw new IOException(file + ": no entries");
         return new Manifest(folder, List.copyOf(out));

@@ -118,6 +118,54 @@ class LmTrainerTest {
     }
 
     @Test
+    void fineTuningStartsFromAnotherFoldersWeights(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        Recorder base = new Recorder(-1);
+        Path first = dir.resolve("base/model");
+        new LmTrainer(TinySetup.options(p, first, STEPS, false)).run(base, null);
+
+        Recorder tuned = new Recorder(-1);
+        new LmTrainer(TinySetup.options(p, dir.resolve("tuned/model"), 3, false, false, first, java.util.Map.of())).run(tuned, null);
+        assertTrue(tuned.log.contains("initialised from " + first), tuned.log.toString());
+        double fresh = base.steps.get(0).loss(), started = tuned.steps.get(0).loss(), reached = base.steps.get((int) STEPS - 1).loss();
+        assertTrue(started < 0.8 * fresh && Math.abs(started - reached) < 0.3 * fresh,
+                "the first fine-tuning step should see the trained model's loss (" + reached + "), not a fresh one's (" + fresh + "): " + started);
+
+        // Another architecture is refused by name.
+        LmOptions o = TinySetup.options(p, dir.resolve("wide/model"), 3, false, false, first, java.util.Map.of());
+        LmOptions wide = new LmOptions(o.data(), o.tokenizer(), o.vq(), o.output(), 48, o.layers(), o.heads(), o.kvHeads(), o.ffn(), o.context(),
+                o.ropeTheta(), o.dropout(), o.imageArea(), o.batch(), o.accum(), o.steps(), o.lr(), o.minLr(), o.warmup(), o.weightDecay(), o.beta1(),
+                o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), o.tasks(), o.question(), o.chatTemplate(), o.pack(),
+                o.init(), o.sourceWeights(), o.checkpointEvery(), o.resume(), o.seed());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LmTrainer(wide).run(new Recorder(-1), null));
+        assertTrue(e.getMessage().contains("--init") && e.getMessage().contains("hidden 32"), e.getMessage());
+    }
+
+    @Test
+    void sourceWeightsSteerDrawsAndUnknownSourcesAreRefused(@TempDir Path dir) throws IOException {
+        double[] cumulative = {1, 1, 3};   // weights 1, 0, 2
+        assertEquals(0, LmTrainer.pick(cumulative, 0.0));
+        assertEquals(0, LmTrainer.pick(cumulative, 0.33));
+        assertEquals(2, LmTrainer.pick(cumulative, 0.34), "an entry of weight 0 is never drawn");
+        assertEquals(2, LmTrainer.pick(cumulative, 0.999999));
+        int[] hits = new int[3];
+        ai.emu4j.core.util.Rng rng = new ai.emu4j.core.util.Rng(3);
+        for (int i = 0; i < 30000; i++) hits[LmTrainer.pick(cumulative, rng.nextDouble())]++;
+        assertEquals(0, hits[1]);
+        assertEquals(2.0, hits[2] / (double) hits[0], 0.1, "draws follow the weights: " + java.util.Arrays.toString(hits));
+
+        TinySetup.Paths p = TinySetup.write(dir);
+        LmOptions unknown = TinySetup.options(p, dir.resolve("w/model"), 3, false, false, null, java.util.Map.of("emoji", 2.0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LmTrainer(unknown).run(new Recorder(-1), null));
+        assertTrue(e.getMessage().contains("--source-weight emoji"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TinySetup.options(p, dir.resolve("n/model"), 3, false, false, null, java.util.Map.of("", -1.0)));
+        Recorder r = new Recorder(-1);
+        new LmTrainer(TinySetup.options(p, dir.resolve("ok/model"), 3, false, false, null, java.util.Map.of("", 3.0))).run(r, null);
+        assertEquals(3, r.steps.size(), "entries without a source field form the source \"\"");
+
+    }
+
+    @Test
     void badManifestLinesAreNamed(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve(Manifest.FILE), "{\"id\": \"a\", \"file\": \"a.png\", \"kind\": \"image\", \"caption\": \"x\", \"split\": \"train\"}\n"
                 + "{\"id\": \"b\", \"file\": \"b.png\", \"kind\": \"photo\", \"caption\": \"x\", \"split\": \"train\"}\n");
@@ -125,6 +173,10 @@ class LmTrainerTest {
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("kind"), e.getMessage());
         Files.writeString(dir.resolve(Manifest.FILE), "{\"id\": \"a\", \"file\": \"../a.png\", \"kind\": \"image\", \"caption\": \"x\", \"split\": \"train\"}\n");
         assertTrue(assertThrows(IOException.class, () -> Manifest.read(dir)).getMessage().contains("outside"));
+        Files.writeString(dir.resolve(Manifest.FILE), "{\"id\": \"a\", \"file\": \"a.png\", \"kind\": \"image\", \"caption\": \"x\", \"split\": \"train\", \"source\": 3}\n");
+        assertTrue(assertThrows(IOException.class, () -> Manifest.read(dir)).getMessage().contains("\"source\" must be a string"));
+        Files.writeString(dir.resolve(Manifest.FILE), "{\"id\": \"a\", \"file\": \"a.png\", \"kind\": \"image\", \"caption\": \"x\", \"split\": \"train\", \"source\": \"shapes\"}\n");
+        assertEquals("shapes", Manifest.read(dir).entries().getFirst().source());
     }
 
     @Test
