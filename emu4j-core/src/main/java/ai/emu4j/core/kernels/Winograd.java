@@ -1,5 +1,8 @@
 package ai.emu4j.core.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.Arrays;
 
 /**
@@ -30,6 +33,8 @@ final class Winograd {
         final float[] bt, g, at;
         /** Per row of Bᵀ / Aᵀ, the columns holding nonzeros; per column of Aᵀ, the rows holding nonzeros. */
         final int[][] btCols, atCols, atRows;
+        /** The nonzero values in the same order: Bᵀ and Aᵀ by row, Aᵀ by column. */
+        final float[][] btCoef, atCoef, atRowCoef;
 
         Transform(int m, float[] bt, float[] g, float[] at) {
             this.m = m;
@@ -42,6 +47,19 @@ final class Winograd {
             float[] a = new float[t * m];
             for (int i = 0; i < m; i++) for (int k = 0; k < t; k++) a[k * m + i] = at[i * t + k];
             atRows = nonzeros(a, t, m);
+            btCoef = coefficients(bt, t, btCols);
+            atCoef = coefficients(at, t, atCols);
+            atRowCoef = coefficients(a, m, atRows);
+        }
+
+        /** The values at the nonzeros: coef[i][q] = a[i][cols[i][q]]. */
+        private static float[][] coefficients(float[] a, int cols, int[][] nz) {
+            float[][] c = new float[nz.length][];
+            for (int i = 0; i < nz.length; i++) {
+                c[i] = new float[nz[i].length];
+                for (int q = 0; q < nz[i].length; q++) c[i][q] = a[i * cols + nz[i][q]];
+            }
+            return c;
         }
 
         private static int[][] nonzeros(float[] a, int rows, int cols) {
@@ -98,7 +116,19 @@ final class Winograd {
      * otherwise sgemm parallelises internally.
      */
     static void forward(Conv.Plan p, float[] x, float[] w, float[] y) {
-        forward(p, columns(p, F4) >= MIN_F4_COLUMNS ? F4 : F2, x, w, y);
+        Transform f = transformFor(p);
+        forwardTransformed(p, f, x, transformWeights(p, f, w), y);
+    }
+
+    /** {@link #forward} with weights whose transforms are kept between calls. */
+    static void forward(Conv.Plan p, float[] x, Conv.FrozenWeights w, float[] y) {
+        Transform f = transformFor(p);
+        forwardTransformed(p, f, x, w.winograd(f, () -> transformWeights(p, f, w.values())), y);
+    }
+
+    /** F(4,3) unless that leaves the GEMMs too narrow (small maps), then F(2,3). */
+    static Transform transformFor(Conv.Plan p) {
+        return columns(p, F4) >= MIN_F4_COLUMNS ? F4 : F2;
     }
 
     /**
@@ -115,11 +145,15 @@ final class Winograd {
 
     /** {@link #forward} with an explicit tile size. */
     static void forward(Conv.Plan p, Transform f, float[] x, float[] w, float[] y) {
+        forwardTransformed(p, f, x, transformWeights(p, f, w), y);
+    }
+
+    /** The forward given the transformed weights u = {@link #transformWeights}. */
+    private static void forwardTransformed(Conv.Plan p, Transform f, float[] x, float[] u, float[] y) {
         int tt = f.t * f.t;
         int tilesH = (p.oh + f.m - 1) / f.m, tilesW = (p.ow + f.m - 1) / f.m, tiles = tilesH * tilesW;
         int samples = samplesPerBlock(p, tiles);
         int blocks = (p.batch + samples - 1) / samples;
-        float[] u = transformWeights(p, f, w);
         int cols = samples * tiles, vLen = tt * p.cinG * cols, bufLen = vLen + tt * p.coutG * cols;
         Parallel.RangeBody body = (b0, b1) -> {
             float[] buf = new float[bufLen];
@@ -149,7 +183,7 @@ final class Winograd {
      * own dU (t²·Cout·Cin/g floats per extra thread), added at the end.
      */
     static void backwardWeight(Conv.Plan p, float[] x, float[] dy, float[] dw) {
-        backwardWeight(p, columns(p, F4) >= MIN_F4_COLUMNS ? F4 : F2, x, dy, dw);
+        backwardWeight(p, transformFor(p), x, dy, dw);
     }
 
     /** {@link #backwardWeight} with an explicit tile size. */
@@ -252,7 +286,7 @@ final class Winograd {
                                        int tilesH, int tilesW) {
         int t = f.t, m = f.m, stride = p.cinG * ld, width = m * tilesW + 2, tiles = tilesH * tilesW;
         int lo = Math.min(width, p.pw), hi = Math.min(width, p.pw + p.iw);
-        float[][] rows = new float[t][width], vert = new float[t][width], cols = new float[t * t][ld];
+        float[][] rows = new float[t][width], vert = new float[t][width], cols = new float[t * t][ld], srcRows = new float[t][];
         for (int ci = 0; ci < p.cinG; ci++) {
             for (int s = 0; s < count; s++) {
                 int base = ((n0 + s) * p.cin + g * p.cinG + ci) * p.inSp;
@@ -269,18 +303,7 @@ final class Winograd {
                         System.arraycopy(x, base + yy * p.iw + lo - p.pw, row, lo, hi - lo);
                         Arrays.fill(row, hi, width, 0f);
                     }
-                    for (int i = 0; i < t; i++) {
-                        float[] out = vert[i];
-                        int[] nz = f.btCols[i];
-                        float c0 = f.bt[i * t + nz[0]];
-                        float[] in0 = rows[nz[0]];
-                        for (int c = 0; c < width; c++) out[c] = c0 * in0[c];
-                        for (int q = 1; q < nz.length; q++) {
-                            float cq = f.bt[i * t + nz[q]];
-                            float[] in = rows[nz[q]];
-                            for (int c = 0; c < width; c++) out[c] += cq * in[c];
-                        }
-                    }
+                    for (int i = 0; i < t; i++) combineRows(vert[i], 0, width, f.btCoef[i], rows, f.btCols[i]);
                     int u0 = s * tiles + ty * tilesW;
                     for (int i = 0; i < t; i++) {
                         float[] in = vert[i];
@@ -294,15 +317,8 @@ final class Winograd {
             for (int i = 0; i < t; i++) {
                 for (int j = 0; j < t; j++) {
                     int[] nz = f.btCols[j];
-                    int dst = (i * t + j) * stride + ci * ld;
-                    float c0 = f.bt[j * t + nz[0]];
-                    float[] in0 = cols[i * t + nz[0]];
-                    for (int u = 0; u < ld; u++) v[dst + u] = c0 * in0[u];
-                    for (int q = 1; q < nz.length; q++) {
-                        float cq = f.bt[j * t + nz[q]];
-                        float[] in = cols[i * t + nz[q]];
-                        for (int u = 0; u < ld; u++) v[dst + u] += cq * in[u];
-                    }
+                    for (int q = 0; q < nz.length; q++) srcRows[q] = cols[i * t + nz[q]];
+                    combineRows(v, (i * t + j) * stride + ci * ld, ld, f.btCoef[j], srcRows, IDENTITY);
                 }
             }
         }
@@ -318,31 +334,17 @@ final class Winograd {
         int t = f.t, m = f.m, stride = p.coutG * ld, tiles = tilesH * tilesW;
         float[][] part = new float[t][ld];
         float[] out = new float[ld];
+        int[] offs = new int[t];
         for (int co = 0; co < p.coutG; co++) {
             int src = mOff + co * ld;
             for (int i = 0; i < m; i++) {
                 int[] nzi = f.atCols[i];
                 for (int l = 0; l < t; l++) {
-                    float[] pl = part[l];
-                    float c0 = f.at[i * t + nzi[0]];
-                    int s0 = (nzi[0] * t + l) * stride + src;
-                    for (int u = 0; u < ld; u++) pl[u] = c0 * mb[s0 + u];
-                    for (int q = 1; q < nzi.length; q++) {
-                        float cq = f.at[i * t + nzi[q]];
-                        int sq = (nzi[q] * t + l) * stride + src;
-                        for (int u = 0; u < ld; u++) pl[u] += cq * mb[sq + u];
-                    }
+                    for (int q = 0; q < nzi.length; q++) offs[q] = (nzi[q] * t + l) * stride + src;
+                    combineOffsets(part[l], 0, ld, f.atCoef[i], mb, offs);
                 }
                 for (int j = 0; j < m; j++) {
-                    int[] nz = f.atCols[j];
-                    float c0 = f.at[j * t + nz[0]];
-                    float[] in0 = part[nz[0]];
-                    for (int u = 0; u < ld; u++) out[u] = c0 * in0[u];
-                    for (int q = 1; q < nz.length; q++) {
-                        float cq = f.at[j * t + nz[q]];
-                        float[] in = part[nz[q]];
-                        for (int u = 0; u < ld; u++) out[u] += cq * in[u];
-                    }
+                    combineRows(out, 0, ld, f.atCoef[j], part, f.atCols[j]);
                     for (int s = 0; s < count; s++) {
                         int yBase = ((n0 + s) * p.cout + g * p.coutG + co) * p.outSp;
                         for (int ty = 0; ty < tilesH; ty++) {
@@ -366,7 +368,7 @@ final class Winograd {
     private static void transformOutputGrad(Conv.Plan p, Transform f, float[] dy, int n0, int count, int g, float[] mb,
                                             int mOff, int ld, int tilesH, int tilesW) {
         int t = f.t, m = f.m, stride = p.coutG * ld, width = m * tilesW, tiles = tilesH * tilesW;
-        float[][] rows = new float[m][width], vert = new float[t][width], cols = new float[t * m][ld];
+        float[][] rows = new float[m][width], vert = new float[t][width], cols = new float[t * m][ld], srcRows = new float[t][];
         for (int co = 0; co < p.coutG; co++) {
             for (int s = 0; s < count; s++) {
                 int base = ((n0 + s) * p.cout + g * p.coutG + co) * p.outSp;
@@ -381,18 +383,7 @@ final class Winograd {
                         }
                     }
                     // vertical: vert[k] = Σ_i Aᵀ[i][k] · row i
-                    for (int k = 0; k < t; k++) {
-                        float[] out = vert[k];
-                        int[] nz = f.atRows[k];
-                        float c0 = f.at[nz[0] * t + k];
-                        float[] in0 = rows[nz[0]];
-                        for (int c = 0; c < width; c++) out[c] = c0 * in0[c];
-                        for (int q = 1; q < nz.length; q++) {
-                            float cq = f.at[nz[q] * t + k];
-                            float[] in = rows[nz[q]];
-                            for (int c = 0; c < width; c++) out[c] += cq * in[c];
-                        }
-                    }
+                    for (int k = 0; k < t; k++) combineRows(vert[k], 0, width, f.atRowCoef[k], rows, f.atRows[k]);
                     int u0 = s * tiles + ty * tilesW;
                     for (int k = 0; k < t; k++) {
                         float[] in = vert[k];
@@ -408,17 +399,51 @@ final class Winograd {
             for (int k = 0; k < t; k++) {
                 for (int l = 0; l < t; l++) {
                     int[] nz = f.atRows[l];
-                    int dst = (k * t + l) * stride + o;
-                    float c0 = f.at[nz[0] * t + l];
-                    float[] in0 = cols[k * m + nz[0]];
-                    for (int u = 0; u < ld; u++) mb[dst + u] = c0 * in0[u];
-                    for (int q = 1; q < nz.length; q++) {
-                        float cq = f.at[nz[q] * t + l];
-                        float[] in = cols[k * m + nz[q]];
-                        for (int u = 0; u < ld; u++) mb[dst + u] += cq * in[u];
-                    }
+                    for (int q = 0; q < nz.length; q++) srcRows[q] = cols[k * m + nz[q]];
+                    combineRows(mb, (k * t + l) * stride + o, ld, f.atRowCoef[l], srcRows, IDENTITY);
                 }
             }
+        }
+    }
+
+    private static final int[] IDENTITY = {0, 1, 2, 3, 4, 5, 6, 7};
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+
+    /**
+     * dst[dOff + u] = Σ_q coef[q] · src[idx[q]][u] for u < n: one transform row over a run of tiles,
+     * every term accumulated in registers and dst written once (the plain loops read and wrote dst once
+     * per term and were about a third of a vision-tokenizer decode).
+     */
+    static void combineRows(float[] dst, int dOff, int n, float[] coef, float[][] src, int[] idx) {
+        int terms = coef.length, u = 0;
+        if (VectorWidth.BITS > 0) {
+            for (int bound = S.loopBound(n); u < bound; u += S.length()) {
+                FloatVector acc = FloatVector.fromArray(S, src[idx[0]], u).mul(coef[0]);
+                for (int q = 1; q < terms; q++) acc = FloatVector.fromArray(S, src[idx[q]], u).fma(FloatVector.broadcast(S, coef[q]), acc);
+                acc.intoArray(dst, dOff + u);
+            }
+        }
+        for (; u < n; u++) {
+            float acc = coef[0] * src[idx[0]][u];
+            for (int q = 1; q < terms; q++) acc = Math.fma(src[idx[q]][u], coef[q], acc);
+            dst[dOff + u] = acc;
+        }
+    }
+
+    /** dst[dOff + u] = Σ_q coef[q] · src[offs[q] + u] for u < n: {@link #combineRows} over runs of one array. */
+    static void combineOffsets(float[] dst, int dOff, int n, float[] coef, float[] src, int[] offs) {
+        int terms = coef.length, u = 0;
+        if (VectorWidth.BITS > 0) {
+            for (int bound = S.loopBound(n); u < bound; u += S.length()) {
+                FloatVector acc = FloatVector.fromArray(S, src, offs[0] + u).mul(coef[0]);
+                for (int q = 1; q < terms; q++) acc = FloatVector.fromArray(S, src, offs[q] + u).fma(FloatVector.broadcast(S, coef[q]), acc);
+                acc.intoArray(dst, dOff + u);
+            }
+        }
+        for (; u < n; u++) {
+            float acc = coef[0] * src[offs[0] + u];
+            for (int q = 1; q < terms; q++) acc = Math.fma(src[offs[q] + u], coef[q], acc);
+            dst[dOff + u] = acc;
         }
     }
 }

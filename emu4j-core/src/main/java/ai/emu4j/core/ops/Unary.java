@@ -1,5 +1,6 @@
 package ai.emu4j.core.ops;
 
+import ai.emu4j.core.kernels.Activations;
 import ai.emu4j.core.kernels.Parallel;
 import ai.emu4j.core.tensor.Tensor;
 
@@ -67,7 +68,13 @@ public final class Unary {
         float[] in = x.dataF32();
         float[] out = new float[in.length];
         Parallel.forRange(in.length, Elementwise.PAR_MIN, (s, e) -> {
-            for (int i = s; i < e; i++) out[i] = f(k, in[i]);
+            switch (k) {
+                case SILU -> Activations.silu(in, out, s, e);
+                case SIGMOID -> Activations.sigmoid(in, out, s, e);
+                default -> {
+                    for (int i = s; i < e; i++) out[i] = f(k, in[i]);
+                }
+            }
         });
         return Tensor.of(out, x.shape()).recordOp(k.name().toLowerCase(), new Tensor[] {x}, g -> {
             float[] gd = g.dataF32();
@@ -140,7 +147,7 @@ public final class Unary {
     }
 
     static float sigmoid(float x) {
-        return (float) (1 / (1 + Math.exp(-x)));
+        return Activations.sigmoidScalar(x);
     }
 
     /**

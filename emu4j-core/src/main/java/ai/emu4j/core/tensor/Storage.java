@@ -54,6 +54,25 @@ public sealed interface Storage permits Storage.Heap, Storage.Segment {
             };
         }
 
+        /**
+         * Elements from .. from+n as F32 into out[pos..]: one bulk copy for F32, a bulk copy of the
+         * 16-bit patterns then a widening pass for F16/BF16, element by element otherwise.
+         */
+        void copyTo(long from, float[] out, int pos, int n) {
+            switch (dtype) {
+                case F32 -> MemorySegment.copy(segment, F32, from * 4, out, pos, n);
+                case F16, BF16 -> {
+                    short[] bits = new short[n];
+                    MemorySegment.copy(segment, I16, from * 2, bits, 0, n);
+                    if (dtype == DType.BF16) for (int j = 0; j < n; j++) out[pos + j] = Half.bf16ToF32(bits[j]);
+                    else for (int j = 0; j < n; j++) out[pos + j] = Half.f16ToF32(bits[j]);
+                }
+                default -> {
+                    for (int j = 0; j < n; j++) out[pos + j] = getFloat(from + j);
+                }
+            }
+        }
+
         public long getLong(long i) {
             return switch (dtype) {
                 case I32 -> segment.get(I32, i * 4);

@@ -212,6 +212,8 @@ public final class Tensor {
             if (heap != null) {
                 if (innerStride == 1) System.arraycopy(heap, (int) base, out, pos, inner);
                 else for (int j = 0; j < inner; j++) out[pos + j] = heap[(int) (base + j * innerStride)];
+            } else if (innerStride == 1 && storage instanceof Storage.Segment seg) {
+                seg.copyTo(base, out, pos, inner);
             } else {
                 for (int j = 0; j < inner; j++) out[pos + j] = storage.getFloat(base + j * innerStride);
             }
