@@ -47,6 +47,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--cfg", paramLabel = "S", defaultValue = "3.0", description = "Guidance scale of generation; default ${DEFAULT-VALUE}.")
     float cfg;
 
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "1.0", description = "Sampling temperature of generation and video extension; default ${DEFAULT-VALUE}.")
+    float temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "0", description = "Sample among the K likeliest codes (0: all); default ${DEFAULT-VALUE}.")
+    int topK;
+
     @Option(names = "--question", paramLabel = "TEXT", defaultValue = CaptionCommand.DEFAULT_QUESTION,
             description = "Captioning question the model was trained with; default: ${DEFAULT-VALUE}.")
     String question;
@@ -66,6 +72,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (limit < 0) throw new CommandLine.ParameterException(cmd, "--limit must be >= 0, got " + limit);
         if (candidates < 0 || candidates == 1) throw new CommandLine.ParameterException(cmd, "--candidates must be 0 (all) or at least 2, got " + candidates);
         if (!(cfg >= 0) || Float.isInfinite(cfg)) throw new CommandLine.ParameterException(cmd, "--cfg must be a finite number >= 0, got " + cfg);
+        if (!(temperature > 0) || Float.isInfinite(temperature)) throw new CommandLine.ParameterException(cmd, "--temperature must be a finite number > 0, got " + temperature);
+        if (topK < 0) throw new CommandLine.ParameterException(cmd, "--top-k must be >= 0, got " + topK);
         for (Path p : new Path[] {json, markdown}) if (p != null) ModelOptions.checkOutputFolder(cmd, p);
         EvalData dataset = EvalData.read(data);
         PrintWriter out = cmd.getOut(), err = cmd.getErr();
@@ -73,7 +81,7 @@ public final class EvalCommand implements Callable<Integer> {
         try (Emu3Bundle b = modelOptions.open()) {
             err.println("evaluating " + b.folder() + " on " + data);
             err.flush();
-            report = Evaluation.run(new Emu3EvalModel(b, cfg, question), dataset, new Evaluation.Settings(limit, seed, candidates), bars(err));
+            report = Evaluation.run(new Emu3EvalModel(b, cfg, question, temperature, topK), dataset, new Evaluation.Settings(limit, seed, candidates), bars(err));
         }
         out.print(ReportFormat.table(report));
         out.flush();
@@ -86,6 +94,8 @@ public final class EvalCommand implements Callable<Integer> {
             settings.put("seed", seed);
             settings.put("candidates", candidates);
             settings.put("cfg", cfg);
+            settings.put("temperature", temperature);
+            settings.put("top_k", topK);
             settings.put("question", question);
             Files.writeString(json, ReportFormat.json(report, settings), StandardCharsets.UTF_8);
         }

@@ -18,18 +18,26 @@ import java.util.List;
 
 /**
  * An Emu3 bundle behind {@link EvalModel}, sampling as {@code emu4j generate} and {@code video extend} do
- * (temperature 1, every code allowed, CFG against the empty prompt) and answering as {@code emu4j caption}
+ * (CFG against the empty prompt; temperature 1 and every code allowed unless told otherwise) and answering as {@code emu4j caption}
  * does (greedy, visual codes masked). Images are generated square at the model's image_area.
  */
 public final class Emu3EvalModel implements EvalModel {
     private final Emu3Bundle bundle;
-    private final float cfg;
+    private final float cfg, temperature;
+    private final int topK;
     private final String question;
     private final Emu3Processor.GridSize grid;
 
     public Emu3EvalModel(Emu3Bundle bundle, float cfg, String question) {
+        this(bundle, cfg, question, 1f, 0);
+    }
+
+    /** Generation samples at this temperature from the topK likeliest codes (0: all), as {@code generate --temperature --top-k}. */
+    public Emu3EvalModel(Emu3Bundle bundle, float cfg, String question, float temperature, int topK) {
         this.bundle = bundle;
         this.cfg = cfg;
+        this.temperature = temperature;
+        this.topK = topK;
         this.question = question;
         this.grid = bundle.gridFor("1:1");
     }
@@ -118,7 +126,7 @@ public final class Emu3EvalModel implements EvalModel {
     }
 
     private Sampler sampler(long seed) {
-        return new Sampler(1f, 0, 1f, seed);
+        return new Sampler(temperature, topK, 1f, seed);
     }
 
     private int[] understandingPrompt(RgbImage image) {
