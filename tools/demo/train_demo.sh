@@ -2,13 +2,15 @@
 # Rebuilds the bundled demo model (models/emu4j-demo) from nothing but this repository and the npm
 # registry: datasets, vision tokenizer, text tokenizer, language model, bf16 packaging.
 # Usage: tools/demo/train_demo.sh WORKDIR   (each stage resumes where a killed run stopped)
-# Wall time on the 2-core reference machine: about 55 min tokenizer + about 70 min language model.
+# Wall time on the 2-core reference machine: about 55 min tokenizer + about 70 min language model
+# + about 70 min fine-tuning it with shapes drawn more often.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 W=${1:?usage: train_demo.sh WORKDIR}
 E="$ROOT/emu4j"
 VQ_STEPS=${VQ_STEPS:-1400}
 LM_STEPS=${LM_STEPS:-700}
+FT_STEPS=${FT_STEPS:-700}
 mkdir -p "$W" && cd "$W"
 
 # 1. Data: three reproducible datasets, merged (splits kept, emoji flattened over white).
@@ -43,10 +45,31 @@ LM_ARGS=(--data mix --tokenizer tokenizer.json --vq vq -o lm --hidden 384 --laye
 export EMU4J_JAVA_OPTS=${EMU4J_JAVA_OPTS:--Xmx16g -XX:+UseG1GC}
 if [ -f lm.ckpt.safetensors ]; then "$E" train lm "${LM_ARGS[@]}" --resume; else "$E" train lm "${LM_ARGS[@]}"; fi
 
-# 5. Package: bf16 weights, curves, into models/emu4j-demo (see MODEL_CARD.md there).
+# 5. Fine-tune: session 2's uniform draws gave shapes ~12% of the tokens (emoji and sprite clips are
+#    long), and the model barely used its captions. Start from the stage-4 model as it was shipped
+#    (bf16, folder lm-v1) and draw shapes 4x and emoji 0.5x as often; fresh optimizer, new seed.
+if [ ! -d lm-v1 ]; then
+  rm -rf lm-v1.tmp && cp -r lm lm-v1.tmp
+  for f in lm-v1.tmp/model.safetensors lm-v1.tmp/vision_tokenizer/model.safetensors; do "$E" convert "$f" -o "$f" --dtype bf16; done
+  mv lm-v1.tmp lm-v1
+fi
+[ -f lm3.tokens.json ] || cp lm.tokens.json lm3.tokens.json
+FT_ARGS=(--data mix --tokenizer tokenizer.json --vq vq -o lm3 --hidden 384 --layers 6 --heads 6 --kv-heads 2 --ffn 1024
+         --context 768 --pack --batch 8 --steps "$FT_STEPS" --warmup 30 --lr 5e-4 --min-lr 5e-5 --dropout 0.0
+         --caption-dropout 0.1 --vision-weight 0.5 --init lm-v1 --source-weight shapes=4 --source-weight emoji=0.5
+         --checkpoint-every 50 --seed 2024)
+if [ -f lm3.ckpt.safetensors ]; then "$E" train lm "${FT_ARGS[@]}" --resume; else "$E" train lm "${FT_ARGS[@]}"; fi
+
+# 6. Package: bf16 weights, curves, into models/emu4j-demo (see MODEL_CARD.md there).
 OUT="$ROOT/models/emu4j-demo"
-rm -rf "$OUT.tmp" && cp -r lm "$OUT.tmp"
+rm -rf "$OUT.tmp" && cp -r lm3 "$OUT.tmp"
 for f in "$OUT.tmp"/model.safetensors "$OUT.tmp"/vision_tokenizer/model.safetensors; do "$E" convert "$f" -o "$f" --dtype bf16; done
 sed -i 's/"torch_dtype" *: *"float32"/"torch_dtype" : "bfloat16"/' "$OUT.tmp"/config.json "$OUT.tmp"/vision_tokenizer/config.json
+# The card, licences and curves are written by hand / by `emu4j plot`: carried over from the folder being replaced.
+for f in MODEL_CARD.md LICENSES.md licenses curves; do if [ -e "$OUT/$f" ]; then cp -r "$OUT/$f" "$OUT.tmp/"; fi; done
+mkdir -p "$OUT.tmp/curves"
+cp lm.log.csv "$OUT.tmp/curves/lm-log.csv" && cp lm3.log.csv "$OUT.tmp/curves/lm-finetune-log.csv"
+"$E" plot lm.log.csv -o "$OUT.tmp/curves/lm-loss.png" --columns loss,val_loss --smooth 10 --title "language model (stage 4)"
+"$E" plot lm3.log.csv -o "$OUT.tmp/curves/lm-finetune-loss.png" --columns loss,val_loss --smooth 10 --title "language model fine-tune (stage 5)"
 rm -rf "$OUT" && mv "$OUT.tmp" "$OUT"
 echo "demo model in $OUT"
