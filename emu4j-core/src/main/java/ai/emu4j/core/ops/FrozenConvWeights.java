@@ -14,11 +14,13 @@ import java.util.WeakHashMap;
  * its tensor (weak keys; the entry does not refer back to it).
  * <p>
  * Cost: the copy plus up to 4x the weights for F(4,3)'s transform, held while the model is loaded. The
- * total is capped by {@code -Demu4j.convWeightCacheMiB} (default 1024; 0 turns caching off); past the
- * cap further weights are converted per call as before.
+ * total is capped by {@code -Demu4j.convWeightCacheMiB} (default: an eighth of the maximum heap, at most
+ * 1024 MiB, so the activations of a large decode keep their room; 0 turns caching off); past the cap
+ * further weights are converted per call as before.
  */
 final class FrozenConvWeights {
-    private static final long BUDGET_FLOATS = Long.getLong("emu4j.convWeightCacheMiB", 1024L) * (1L << 20) / Float.BYTES;
+    private static final long BUDGET_FLOATS = Long.getLong("emu4j.convWeightCacheMiB",
+            Math.min(1024L, Runtime.getRuntime().maxMemory() / 8 >> 20)) * (1L << 20) / Float.BYTES;
     /** Transforms are up to 4x the weights (F(4,3): 36 values per 9). */
     private static final int TRANSFORM_FACTOR = 4;
     private static final Map<Tensor, Conv.FrozenWeights> CACHE = new WeakHashMap<>();
