@@ -28,10 +28,6 @@ public final class Emu3EvalModel implements EvalModel {
     private final String question;
     private final Emu3Processor.GridSize grid;
 
-    public Emu3EvalModel(Emu3Bundle bundle, float cfg, String question) {
-        this(bundle, cfg, question, 1f, 0);
-    }
-
     /** Generation samples at this temperature from the topK likeliest codes (0: all), as {@code generate --temperature --top-k}. */
     public Emu3EvalModel(Emu3Bundle bundle, float cfg, String question, float temperature, int topK) {
         this.bundle = bundle;

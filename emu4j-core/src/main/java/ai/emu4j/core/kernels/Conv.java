@@ -222,19 +222,13 @@ public final class Conv {
 
     /** y (N, Cout, *out) = conv(x (N, Cin, *in), w (Cout, Cin/g, *k)) + bias (Cout, nullable). Overwrites y. */
     public static void forward(Geometry g, float[] x, float[] w, float[] bias, float[] y) {
-        Plan p = Plan.of(g);
-        check(x, g.inputLength(), "x");
-        check(w, g.weightLength(), "w");
-        check(y, g.outputLength(), "y");
-        if (bias != null) check(bias, g.outChannels(), "bias");
-        forward(p, x, w, y);
-        if (bias != null) addBias(p.batch, p.cout, p.outSp, bias, y);
+        forward(g, x, new FrozenWeights(w), bias, y);
     }
 
     /**
-     * {@link #forward} with weights that never change (a read-only mapped model file): their Winograd
-     * transform is computed on the first call and reused, which saves one pass over t²/9 times the
-     * weights per call (4x for F(4,3)) and is what an inference loop wants.
+     * {@link #forward} with weights held as {@link FrozenWeights}: a long-lived one (a read-only mapped
+     * model file) computes its Winograd transform on the first call and reuses it, which saves one pass
+     * over t²/9 times the weights per call (4x for F(4,3)) and is what an inference loop wants.
      */
     public static void forward(Geometry g, float[] x, FrozenWeights w, float[] bias, float[] y) {
         Plan p = Plan.of(g);
@@ -249,8 +243,8 @@ public final class Conv {
 
     /**
      * A conv weight as F32 values plus the Winograd transforms computed from them so far (at most one per
-     * tile size). The values must not change after construction; the transforms are built once, by
-     * whichever caller asks first.
+     * tile size). The values must not change while the object is in use; the transforms are built once, by
+     * whichever caller asks first. Weights that may change are wrapped afresh for each call.
      */
     public static final class FrozenWeights {
         private final float[] values;

@@ -27,10 +27,9 @@ final class Winograd {
     /** Tile columns per GEMM that small maps are batched up to: N below ~256 leaves the micro-kernel starved. */
     private static final int TARGET_COLUMNS = 512;
 
-    /** The matrices of one F(m x m, 3x3), row-major, with the nonzeros of Bᵀ and Aᵀ listed per row. */
+    /** One F(m x m, 3x3): the nonzeros of its matrices Bᵀ, G and Aᵀ (given row-major) with their values, per row and per column. */
     static final class Transform {
         final int m, t;
-        final float[] bt, g, at;
         /** Per row of Bᵀ / Aᵀ, the columns holding nonzeros; per column of Aᵀ, the rows holding nonzeros. */
         final int[][] btCols, atCols, atRows;
         /** The nonzero values in the same order: Bᵀ and Aᵀ by row, Aᵀ by column. */
@@ -42,9 +41,6 @@ final class Winograd {
         Transform(int m, float[] bt, float[] g, float[] at) {
             this.m = m;
             this.t = m + 2;
-            this.bt = bt;
-            this.g = g;
-            this.at = at;
             btCols = nonzeros(bt, t, t);
             atCols = nonzeros(at, m, t);
             float[] a = new float[t * m];
@@ -150,11 +146,6 @@ final class Winograd {
     private static int columns(Conv.Plan p, Transform f) {
         int tiles = ((p.oh + f.m - 1) / f.m) * ((p.ow + f.m - 1) / f.m);
         return samplesPerBlock(p, tiles) * tiles;
-    }
-
-    /** {@link #forward} with an explicit tile size. */
-    static void forward(Conv.Plan p, Transform f, float[] x, float[] w, float[] y) {
-        forwardTransformed(p, f, x, transformWeights(p, f, w), y);
     }
 
     /** The forward given the transformed weights u = {@link #transformWeights}. */

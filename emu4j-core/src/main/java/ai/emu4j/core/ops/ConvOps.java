@@ -24,11 +24,11 @@ public final class ConvOps {
         }
         var g = new Conv.Geometry(xs[0], xs[1], ws[0], groups, Arrays.copyOfRange(xs, 2, xs.length),
                 Arrays.copyOfRange(ws, 2, ws.length), stride, padding, dilation);
-        Conv.FrozenWeights frozen = FrozenConvWeights.of(w);
-        float[] xd = x.dataF32(), wd = frozen != null ? frozen.values() : w.dataF32();
+        Conv.FrozenWeights weights = FrozenConvWeights.of(w);
+        if (weights == null) weights = new Conv.FrozenWeights(w.dataF32());   // may change: wrapped for this call only
+        float[] xd = x.dataF32(), wd = weights.values();
         float[] y = new float[g.outputLength()];
-        if (frozen != null) Conv.forward(g, xd, frozen, bias == null ? null : bias.dataF32(), y);
-        else Conv.forward(g, xd, wd, bias == null ? null : bias.dataF32(), y);
+        Conv.forward(g, xd, weights, bias == null ? null : bias.dataF32(), y);
         int[] os = outShape(xs[0], ws[0], g.outSize());
         return Tensor.of(y, os).recordOp("conv", new Tensor[] {x, w, bias}, gy -> {
             float[] dy = gy.dataF32();
