@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SIMD sigmoid and SiLU. The scalar form (1 / (1 + exp(-x)) in double) costs a libm call per element
- * and was 8% of a vision-tokenizer decode; the vector form uses the Vector API's lanewise EXP (an
+ * and took 8% of the JFR samples of `bench tokenizer` (encode + decode); the vector form uses the Vector API's lanewise EXP (an
  * intrinsic, within a few ulp of Math.exp) and a divide per lane. {@link #sigmoidScalar} is the oracle
  * the tests compare against, and what runs when {@link VectorWidth#BITS} is 0.
  */

