@@ -50,10 +50,12 @@ public final class GemmBench {
 
     public List<Result> run(List<String> shapes, PrintStream out) {
         int bits = vectorBits < 0 ? VectorWidth.BITS : vectorBits;
+        int mvBits = vectorBits < 0 ? VectorWidth.MATVEC_BITS : vectorBits;
+        String widths = bits == 0 ? "scalar" : bits + "-bit vectors" + (mvBits == bits ? "" : " (matvec " + mvBits + "-bit)");
         out.printf("emu4j bench gemm: %d threads, %s, %d reps (median), peer: %s%n", Parallel.threads(),
-                bits == 0 ? "scalar" : bits + "-bit vectors", reps, peer == null ? "none" : peer.describe());
+                widths, reps, peer == null ? "none" : peer.describe());
         out.printf("%-26s %16s %16s %8s%n", "shape", "emu4j", "torch", "ratio");
-        warmUp(bits);
+        warmUp(bits, mvBits);
         List<Result> results = new ArrayList<>();
         for (String spec : shapes) {
             String[] f = spec.split(":");
@@ -62,7 +64,7 @@ public final class GemmBench {
                 case "mm" -> results.add(print(out, gemm(spec, d[0], d[1], d[2], bits)));
                 case "mv" -> {
                     for (DType t : new DType[] {DType.F32, DType.F16, DType.BF16}) {
-                        results.add(print(out, matvec(spec, d[0], d[1], t, bits)));
+                        results.add(print(out, matvec(spec, d[0], d[1], t, mvBits)));
                     }
                 }
                 default -> throw new IllegalArgumentException("shape spec must be mm:M:K:N or mv:N:K, not " + spec);
@@ -104,7 +106,7 @@ public final class GemmBench {
      * Two seconds on small problems before the first timing: C2 compiling the vector kernels takes over a
      * second on a busy 2-core machine, and without this the first shape measured 5-15x low.
      */
-    private void warmUp(int bits) {
+    private void warmUp(int bits, int mvBits) {
         int s = 192, k = 512;
         float[] a = new float[s * s], c = new float[s * s], x = new float[k], y = new float[s];
         SgemmKernel kernel = bits == 0 ? null : SgemmKernel.of(VectorWidth.species(bits));
@@ -112,7 +114,7 @@ public final class GemmBench {
         long end = System.nanoTime() + 2_000_000_000L;
         while (System.nanoTime() < end) {
             if (kernel != null) kernel.sgemm(false, false, s, s, s, 1f, a, 0, s, a, 0, s, 0f, c, 0, s);
-            for (DType t : new DType[] {DType.F32, DType.F16, DType.BF16}) Linear.linear(bits, x, 0, 1, k, w, t, null, y, 0, s);
+            for (DType t : new DType[] {DType.F32, DType.F16, DType.BF16}) Linear.linear(mvBits, x, 0, 1, k, w, t, null, y, 0, s);
         }
     }
 

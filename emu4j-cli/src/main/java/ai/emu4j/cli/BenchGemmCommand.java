@@ -20,7 +20,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
     List<String> shapes;
 
     @Option(names = "--vector-bits", defaultValue = "-1",
-            description = "SIMD width for our kernels: 0 (scalar), 128, 256 or 512. Default: the engine's (-Demu4j.vectorBits or the preferred species).")
+            description = "SIMD width for our kernels: 0 (scalar), 128, 256 or 512. Default: the engine's (-Demu4j.vectorBits or the preferred species; matvec -Demu4j.matvecBits or at most 256).")
     int vectorBits;
 
     @Option(names = "--no-peer", description = "Skip PyTorch; print '-' in its column.")
