@@ -2,9 +2,11 @@ package ai.emu4j.api;
 
 import ai.emu4j.models.emu3.Emu3Bundle;
 import ai.emu4j.models.emu3.Emu3Processor;
+import ai.emu4j.models.emu3.EncodedVisual;
 import ai.emu4j.models.emu3.GridConstraint;
 import ai.emu4j.models.emu3.ImageGenerator;
 import ai.emu4j.models.emu3.Understanding;
+import ai.emu4j.models.emu3.VideoGenerator;
 import ai.emu4j.models.sampling.Sampler;
 import ai.emu4j.models.vq.RgbImage;
 
@@ -162,6 +164,60 @@ public final class Emu3Model implements AutoCloseable {
             l.finished(i, out.getLast());
         }
         return out;
+    }
+
+    // ---- video ----
+
+    /**
+     * A clip of latentFrames latent frames drawn from r.prompt(), with r's guidance, sampling, seed and
+     * aspect ratio (r.n() is not used). Throws IllegalArgumentException when it does not fit the context.
+     */
+    public GeneratedVideo generateVideo(ImageRequest r, int latentFrames, Cancellation cancel) {
+        Emu3Processor.GridSize grid = bundle.gridFor(r.aspectRatio());
+        Emu3Processor p = bundle.processor();
+        return video(r, p.videoPrompt(r.prompt(), latentFrames, grid), p.videoPrompt(r.negativePrompt(), latentFrames, grid),
+                grid, new int[0], 0, latentFrames, cancel);
+    }
+
+    /**
+     * Continues a clip by latentFrames latent frames, r.prompt() being its caption (r's aspect ratio is
+     * not used: the clip's own size is). The given pictures must be a positive multiple of the vision
+     * tokenizer's temporal factor and of one size.
+     */
+    public GeneratedVideo extendVideo(List<RgbImage> given, ImageRequest r, int latentFrames, Cancellation cancel) {
+        EncodedVisual v;
+        compute.lock();
+        try {
+            ensureOpen();
+            v = bundle.encodeVideo(given);
+        } finally {
+            compute.unlock();
+        }
+        Emu3Bundle.ExtensionPrompts p = bundle.extensionPrompts(r.prompt(), r.negativePrompt(), v, latentFrames);
+        return video(r, p.prompt(), p.negative(), v.grid(), v.codes(), v.frames(), latentFrames, cancel);
+    }
+
+    private GeneratedVideo video(ImageRequest r, int[] prompt, int[] negative, Emu3Processor.GridSize grid, int[] givenCodes, int givenLatents,
+                                 int latentFrames, Cancellation cancel) {
+        long seed = r.seed() != null ? r.seed() : new SecureRandom().nextLong() & Long.MAX_VALUE;
+        var request = new VideoGenerator.Request(prompt, negative, latentFrames, grid.height(), grid.width(), r.cfgScale(),
+                new Sampler(r.temperature(), r.topK(), r.topP(), seed));
+        long length = request.length() + 2;   // the frames, then eoi eos
+        bundle.checkFits(prompt.length, length);
+        bundle.checkFits(negative.length, length);
+        compute.lock();
+        try {
+            ensureOpen();
+            int[] codes = new VideoGenerator(bundle.model(), bundle.tokens()).generate(request, null, cancel == null ? null : cancel.flag());
+            int[] all = Arrays.copyOf(givenCodes, givenCodes.length + codes.length);
+            System.arraycopy(codes, 0, all, givenCodes.length, codes.length);
+            int latents = givenLatents + latentFrames;
+            List<RgbImage> pictures = bundle.decodeVideo(all, latents, grid);
+            int tdf = bundle.vq().config().temporal_downsample_factor();
+            return new GeneratedVideo(pictures, givenLatents * tdf, all, latents, grid.height(), grid.width(), seed);
+        } finally {
+            compute.unlock();
+        }
     }
 
     // ---- understanding ----

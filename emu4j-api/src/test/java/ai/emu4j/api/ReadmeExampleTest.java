@@ -44,7 +44,13 @@ class ReadmeExampleTest {
             ImageTokens codes = model.encode(VQImages.read(out));  // vision tokenizer: picture -> code grid
             RgbImage back = model.decode(codes);                  // and back
             int[] ids = model.encodeText("a red circle");          // text tokenizer
+
+            ImageRequest motion = ImageRequest.of("a red circle moving left").withSeed(7);
+            GeneratedVideo clip = model.generateVideo(motion, 2, null);                // 2 latent frames from text
+            GeneratedVideo longer = model.extendVideo(clip.pictures(), motion, 1, null); // 1 more after the given ones
+            List<RgbImage> next = longer.newPictures();
             // ---- README: Java API (end) ----
+            assertEquals(clip.pictures().size() / 2, next.size());
             assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), rows);
             assertEquals(caption.text(), streamed.toString());
             assertTrue(caption.completionTokens() <= 16 && answer.promptTokens() > 64);

@@ -126,9 +126,9 @@ public final class VideoCommand implements Runnable {
     }
 
     /**
-     * Extension: the given clip (cut to a multiple of 4 pictures) is encoded, placed in the sequence as
-     * the first grids of a longer video, and the model predicts the grids after it; the negative prompt
-     * sees the same given grids, so guidance pushes towards the caption, not away from continuity.
+     * Extension: the given clip (cut to a multiple of the temporal factor) is encoded, placed in the
+     * sequence as the first grids of a longer video ({@link Emu3Bundle#extensionPrompts}), and the model
+     * predicts the grids after it.
      */
     @Command(name = "extend", mixinStandardHelpOptions = true, description = "Predict the next frames of a clip.")
     static final class Extend implements java.util.concurrent.Callable<Integer> {
@@ -153,19 +153,10 @@ public final class VideoCommand implements Runnable {
                 int tdf = b.vq().config().temporal_downsample_factor(), usable = pictures.size() / tdf * tdf;
                 if (usable == 0) throw new IllegalArgumentException(input + ": a clip needs at least " + tdf + " frames to extend, it has " + pictures.size());
                 EncodedVisual given = b.encodeVideo(pictures.subList(0, usable));
-                int total = given.frames() + common.frames;
-                int[] body = b.tokens().imageBlockBody(given.codes(), given.frames(), given.grid().height(), given.grid().width());
-                int[] frames = Arrays.copyOf(body, body.length - 1);   // drop eoi: the video goes on
-                common.run(cmd, b, concat(b.processor().videoPrompt(prompt, total, given.grid()), frames),
-                        concat(b.processor().videoPrompt(common.negative, total, given.grid()), frames), given.grid(), given.codes(), given.frames());
+                Emu3Bundle.ExtensionPrompts p = b.extensionPrompts(prompt, common.negative, given, common.frames);
+                common.run(cmd, b, p.prompt(), p.negative(), given.grid(), given.codes(), given.frames());
             }
             return Main.EXIT_OK;
-        }
-
-        private static int[] concat(int[] a, int[] b) {
-            int[] out = Arrays.copyOf(a, a.length + b.length);
-            System.arraycopy(b, 0, out, a.length, b.length);
-            return out;
         }
     }
 }

@@ -109,13 +109,10 @@ public final class Emu3EvalModel implements EvalModel {
             throw new IllegalArgumentException("given and new frames must be positive multiples of " + tdf + ", got " + given.size() + " and " + newFrames);
         }
         EncodedVisual v = bundle.encodeVideo(given);
-        Emu3Processor p = bundle.processor();
         int latents = newFrames / tdf, total = v.frames() + latents;
-        int[] body = bundle.tokens().imageBlockBody(v.codes(), v.frames(), v.grid().height(), v.grid().width());
-        int[] frames = Arrays.copyOf(body, body.length - 1);   // drop eoi: the video goes on
-        int[] prompt = concat(p.videoPrompt(caption, total, v.grid()), frames), negative = concat(p.videoPrompt("", total, v.grid()), frames);
-        var request = new VideoGenerator.Request(prompt, negative, latents, v.grid().height(), v.grid().width(), cfg, sampler(seed));
-        bundle.checkFits(prompt.length, request.length() + 2);
+        Emu3Bundle.ExtensionPrompts p = bundle.extensionPrompts(caption, "", v, latents);
+        var request = new VideoGenerator.Request(p.prompt(), p.negative(), latents, v.grid().height(), v.grid().width(), cfg, sampler(seed));
+        bundle.checkFits(p.prompt().length, request.length() + 2);
         int[] codes = new VideoGenerator(bundle.model(), bundle.tokens()).generate(request, null, null);
         List<RgbImage> all = bundle.decodeVideo(concat(v.codes(), codes), total, v.grid());
         return all.subList(all.size() - newFrames, all.size());

@@ -138,6 +138,25 @@ public record Emu3Bundle(Path folder, JsonNode configJson, LlamaLoader.Loaded lm
         return new EncodedVisual(codes.toIntArray(), s[0], new Emu3Processor.GridSize(s[1], s[2]), true);
     }
 
+    /** A prompt and a negative prompt that both end with the same given frames. */
+    public record ExtensionPrompts(int[] prompt, int[] negative) {}
+
+    /**
+     * The prompts that continue a clip by newLatents latent frames: each text's video header for the
+     * given plus new frames, then the given frames' tokens without eoi, so the model goes on with the
+     * next frame. Both see the same frames, so guidance pushes towards the caption, not away from
+     * continuity.
+     */
+    public ExtensionPrompts extensionPrompts(String caption, String negative, EncodedVisual given, int newLatents) {
+        if (newLatents <= 0) throw new IllegalArgumentException("frames to add must be positive, got " + newLatents);
+        Emu3Processor.GridSize grid = given.grid();
+        int total = Math.addExact(given.frames(), newLatents);
+        int[] body = tokens.imageBlockBody(given.codes(), given.frames(), grid.height(), grid.width());
+        int[] frames = java.util.Arrays.copyOf(body, body.length - 1);   // drop eoi: the video goes on
+        return new ExtensionPrompts(Emu3Processor.concat(processor().videoPrompt(caption, total, grid), frames),
+                Emu3Processor.concat(processor().videoPrompt(negative, total, grid), frames));
+    }
+
     public RgbImage decodeImage(int[] codes, Emu3Processor.GridSize grid) {
         return imageProcessor.postprocess(vq.decodeImage(Tensor.ofInts(codes, grid.height(), grid.width())));
     }
