@@ -23,6 +23,13 @@ import javax.imageio.stream.ImageOutputStream;
  */
 public final class Images {
     public static final int WHITE = 0xFFFFFF;
+    /**
+     * Pixels one picture may announce (8192 x 8192). Dataset and judge pictures are small; a header over
+     * this is refused before anything is decoded, since the JDK's readers allocate the whole picture first.
+     */
+    public static final long MAX_PIXELS = 1L << 26;
+    /** Pixels a clip's frames may announce together (each frame becomes a full canvas). */
+    public static final long MAX_CLIP_PIXELS = 1L << 28;
 
     private Images() {}
 
@@ -38,9 +45,10 @@ public final class Images {
 
     /** Reads a PNG/GIF/JPEG (first frame) as RGB over white. */
     public static BufferedImage readRgb(Path file) throws IOException {
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) throw new DataException("not an image: " + file);
-        return overWhite(img);
+        return withReader(file, reader -> {
+            checkPixels(file, "the picture", reader.getWidth(0), reader.getHeight(0), MAX_PIXELS);
+            return overWhite(reader.read(0));
+        });
     }
 
     /** Alpha blend over white with integer rounding (exact and platform-independent, unlike Graphics2D). */
@@ -99,6 +107,49 @@ public final class Images {
      * right for most encoders that emit sub-rectangles.
      */
     public static List<BufferedImage> readFrames(Path file) throws IOException {
+        return withReader(file, reader -> {
+            int n = reader.getNumImages(true);
+            if (n <= 0) throw new DataException("no frames in " + file);
+            // Headers first: the canvas is the logical screen grown to cover every frame, one copy per frame.
+            int[][] offsets = new int[n][];
+            long width = 0, height = 0;
+            for (int i = 0; i < n; i++) {
+                long w = reader.getWidth(i), h = reader.getHeight(i);
+                checkPixels(file, "frame " + i, w, h, MAX_PIXELS);
+                offsets[i] = offset(reader.getImageMetadata(i));
+                width = Math.max(width, w + offsets[i][0]);
+                height = Math.max(height, h + offsets[i][1]);
+            }
+            int[] screen = screen(reader.getStreamMetadata(), (int) Math.min(width, Integer.MAX_VALUE), (int) Math.min(height, Integer.MAX_VALUE));
+            checkPixels(file, "the canvas", screen[0], screen[1], MAX_PIXELS);
+            if ((long) screen[0] * screen[1] * n > MAX_CLIP_PIXELS) {
+                throw new DataException(file + ": " + n + " frames of " + screen[0] + "x" + screen[1] + " are over the budget of " + MAX_CLIP_PIXELS
+                        + " pixels; refused before decoding");
+            }
+            List<BufferedImage> frames = new ArrayList<>(n);
+            BufferedImage canvas = rgb(screen[0], screen[1], WHITE);
+            for (int i = 0; i < n; i++) {
+                BufferedImage f = reader.read(i);
+                BufferedImage next = copy(canvas);
+                for (int y = 0; y < f.getHeight(); y++) {
+                    for (int x = 0; x < f.getWidth(); x++) {
+                        int argb = f.getRGB(x, y);
+                        int cx = x + offsets[i][0], cy = y + offsets[i][1];
+                        if ((argb >>> 24) >= 128 && cx < next.getWidth() && cy < next.getHeight()) next.setRGB(cx, cy, argb & 0xFFFFFF);
+                    }
+                }
+                frames.add(next);
+                canvas = next;
+            }
+            return frames;
+        });
+    }
+
+    private interface ReaderBody<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    private static <T> T withReader(Path file, ReaderBody<T> body) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new DataException("cannot open " + file);
             var readers = ImageIO.getImageReaders(in);
@@ -106,31 +157,16 @@ public final class Images {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, false);
-                int n = reader.getNumImages(true);
-                List<BufferedImage> frames = new ArrayList<>(n);
-                BufferedImage canvas = null;
-                for (int i = 0; i < n; i++) {
-                    BufferedImage f = reader.read(i);
-                    int[] off = offset(reader.getImageMetadata(i));
-                    if (canvas == null) {
-                        int[] screen = screen(reader.getStreamMetadata(), f.getWidth() + off[0], f.getHeight() + off[1]);
-                        canvas = rgb(screen[0], screen[1], WHITE);
-                    }
-                    BufferedImage next = copy(canvas);
-                    for (int y = 0; y < f.getHeight(); y++) {
-                        for (int x = 0; x < f.getWidth(); x++) {
-                            int argb = f.getRGB(x, y);
-                            int cx = x + off[0], cy = y + off[1];
-                            if ((argb >>> 24) >= 128 && cx < next.getWidth() && cy < next.getHeight()) next.setRGB(cx, cy, argb & 0xFFFFFF);
-                        }
-                    }
-                    frames.add(next);
-                    canvas = next;
-                }
-                return frames;
+                return body.apply(reader);
             } finally {
                 reader.dispose();
             }
+        }
+    }
+
+    private static void checkPixels(Path file, String what, long w, long h, long budget) {
+        if (w <= 0 || h <= 0 || w * h > budget) {
+            throw new DataException(file + ": " + what + " is " + w + "x" + h + ", over the budget of " + budget + " pixels; refused before decoding");
         }
     }
 
@@ -149,7 +185,7 @@ public final class Images {
         return new int[] {Integer.parseInt(d.getAttribute("imageLeftPosition")), Integer.parseInt(d.getAttribute("imageTopPosition"))};
     }
 
-    /** The GIF logical screen size, else the fallback (the first frame's extent). */
+    /** The GIF logical screen size grown to the frames' extent (w, h), else that extent. */
     private static int[] screen(IIOMetadata stream, int w, int h) {
         if (stream == null || !"javax_imageio_gif_stream_1.0".equals(stream.getNativeMetadataFormatName())) return new int[] {w, h};
         IIOMetadataNode root = (IIOMetadataNode) stream.getAsTree(stream.getNativeMetadataFormatName());
