@@ -87,26 +87,28 @@ public final class Emu3VQTrainable extends Module {
      */
     public static Emu3VQTrainable load(Path folder) throws IOException {
         VQConfig config = VQConfig.fromJson(folder.resolve("config.json"));
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        try (SafeTensorsFile f = SafeTensors.open(folder.resolve("model.safetensors"))) {
-            for (TensorEntry t : f.entries()) {
-                int[] shape = new int[t.rank()];
-                for (int i = 0; i < shape.length; i++) shape[i] = Math.toIntExact(t.shape()[i]);
-                if (t.dtype() == null || !t.dtype().isFloatingPoint()) throw new IOException(folder + ": tensor " + t.name() + " is not floating point");
-                all.put(t.name(), Tensor.of(Tensor.fromSegment(f.data(t), t.dtype(), shape).toFloatArray(), shape));
-            }
-        }
         Map<String, int[]> want = Emu3VisionVQ.parameterShapes(config);
-        for (var w : want.entrySet()) {
-            Tensor t = all.get(w.getKey());
-            if (t == null) throw new IOException(folder + ": missing tensor " + w.getKey());
-            if (!java.util.Arrays.equals(t.shape(), w.getValue())) {
-                throw new IOException(folder + ": tensor " + w.getKey() + " has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(w.getValue()));
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        try (SafeTensorsFile f = SafeTensors.open(folder.resolve("model.safetensors"))) {
+            // Names, shapes and dtypes from the header first: nothing is copied to the heap until all agree.
+            Map<String, TensorEntry> byName = new LinkedHashMap<>();
+            for (TensorEntry t : f.entries()) {
+                if (!want.containsKey(t.name())) throw new IOException(folder + ": unexpected tensor " + t.name() + " for this config");
+                byName.put(t.name(), t);
+            }
+            for (var w : want.entrySet()) {
+                TensorEntry t = byName.get(w.getKey());
+                if (t == null) throw new IOException(folder + ": missing tensor " + w.getKey());
+                if (!java.util.Arrays.equals(t.shape(), java.util.Arrays.stream(w.getValue()).asLongStream().toArray())) {
+                    throw new IOException(folder + ": tensor " + w.getKey() + " has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(w.getValue()));
+                }
+                if (t.dtype() == null || !t.dtype().isFloatingPoint()) throw new IOException(folder + ": tensor " + t.name() + " is not floating point");
+            }
+            for (var w : want.entrySet()) {
+                TensorEntry t = byName.get(w.getKey());
+                ordered.put(w.getKey(), Tensor.of(Tensor.fromSegment(f.data(t), t.dtype(), w.getValue()).toFloatArray(), w.getValue()));
             }
         }
-        for (String name : all.keySet()) if (!want.containsKey(name)) throw new IOException(folder + ": unexpected tensor " + name + " for this config");
-        Map<String, Tensor> ordered = new LinkedHashMap<>();
-        want.keySet().forEach(k -> ordered.put(k, all.get(k)));
         return new Emu3VQTrainable(config, ordered);
     }
 

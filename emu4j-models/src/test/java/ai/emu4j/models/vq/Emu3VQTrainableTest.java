@@ -54,4 +54,40 @@ class Emu3VQTrainableTest {
         }
         for (int i = 0; i < fused.length; i++) assertEquals(fused[i], withGrad[i], 1e-5, "pixel " + i);
     }
+
+    @Test
+    void loadChecksNamesAndShapesAgainstTheConfigBeforeCopying(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path folder = dir.resolve("m");
+        Emu3VQTrainable saved = new Emu3VQTrainable(TINY, new Rng(6));
+        saved.saveFolder(folder, 16);
+        var state = Emu3VQTrainable.load(folder).exportState();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(saved.exportState().get("decoder.conv_in.weight").toFloatArray(),
+                state.get("decoder.conv_in.weight").toFloatArray());
+
+        String victim = "decoder.conv_in.weight";
+        rewrite(folder, saved, victim, null, "bogus.weight");
+        assertLoadFails(folder, "unexpected tensor bogus.weight");
+        rewrite(folder, saved, null, victim, null);
+        assertLoadFails(folder, "missing tensor " + victim);
+        rewrite(folder, saved, victim, victim, null);
+        assertLoadFails(folder, "tensor " + victim + " has shape [");
+    }
+
+    /** Writes saved's state again, leaving out drop, flattening reshape to one dimension, adding a one-float extra. */
+    private static void rewrite(java.nio.file.Path folder, Emu3VQTrainable saved, String reshape, String drop, String extra) throws java.io.IOException {
+        var w = new ai.emu4j.core.io.SafeTensorsWriter();
+        for (var e : saved.exportState().entrySet()) {
+            if (e.getKey().equals(drop) && !e.getKey().equals(reshape)) continue;
+            Tensor t = e.getValue();
+            long[] shape = e.getKey().equals(reshape) ? new long[] {t.numel()} : java.util.Arrays.stream(t.shape()).asLongStream().toArray();
+            w.addFloats(e.getKey(), ai.emu4j.core.tensor.DType.F32, shape, t.toFloatArray());
+        }
+        if (extra != null) w.addFloats(extra, ai.emu4j.core.tensor.DType.F32, new long[] {1}, new float[] {0});
+        w.write(folder.resolve("model.safetensors"));
+    }
+
+    private static void assertLoadFails(java.nio.file.Path folder, String message) {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Emu3VQTrainable.load(folder));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
 }
