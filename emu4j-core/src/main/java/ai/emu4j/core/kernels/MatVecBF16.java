@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Dot-product rows over bfloat16 weights in a MemorySegment: a bf16 is the top half of an F32, so the
- * conversion inside the SIMD loop is widen-to-int and shift left 16, two lane ops per vector.
+ * conversion inside the SIMD loop is widen-to-int and shift left 16, two lane ops per vector. Paired
+ * rows ({@link RowPairs}) against one row at a time (256-bit, `bench gemm`, three alternating runs):
+ * 77-83 against 66-67 GB/s on 2048->5632, 50-53 against 44-48 on 2048->32000.
  */
 final class MatVecBF16 {
     static final int BYTES = 2;
@@ -31,10 +33,7 @@ final class MatVecBF16 {
 
     /**
      * For weight rows [r0, r1) and every x row i &lt; m: y[yOff + i*n + r] = dot(W[r], x[xOff + i*k ...]).
-     * All m activation rows are done while a weight row is in L1, so W streams from memory once.
-     * bits is 0 (scalar), 128, 256 or 512. The vector paths read rows r and r + half together, two read
-     * streams per thread, as {@link MatVecF32} does: against one row at a time (256-bit, `bench gemm`,
-     * three alternating runs) 77-83 against 66-67 GB/s on 2048->5632 and 50-53 against 44-48 on 2048->32000.
+     * bits is 0 (scalar, row by row) or 128, 256, 512 (two rows per pass, see {@link RowPairs}).
      */
     static void rows(int bits, MemorySegment w, int k, float[] x, int xOff, int m, float[] y, int yOff, int n, int r0, int r1) {
         if (bits == 0) {
@@ -43,22 +42,13 @@ final class MatVecBF16 {
             }
             return;
         }
-        int half = (r1 - r0) / 2;
-        for (int r = r0; r < r0 + half; r++) pair(bits, w, k, x, xOff, m, y, yOff, n, r, r + half);
-        if ((r1 - r0) % 2 == 1) pair(bits, w, k, x, xOff, m, y, yOff, n, r1 - 1, r1 - 1);
-    }
-
-    private static void pair(int bits, MemorySegment w, int k, float[] x, int xOff, int m, float[] y, int yOff, int n, int ra, int rb) {
-        long a = (long) ra * k * BYTES, b = (long) rb * k * BYTES;
-        for (int i = 0; i < m; i++) {
-            int xi = xOff + i * k, ya = yOff + i * n + ra, yb = yOff + i * n + rb;
-            switch (bits) {
-                case 128 -> dot2x128(w, a, b, x, xi, k, y, ya, yb);
-                case 256 -> dot2x256(w, a, b, x, xi, k, y, ya, yb);
-                case 512 -> dot2x512(w, a, b, x, xi, k, y, ya, yb);
-                default -> throw new IllegalArgumentException("vector bits " + bits);
-            }
-        }
+        RowPairs.Kernel kernel = switch (bits) {
+            case 128 -> MatVecBF16::dot2x128;
+            case 256 -> MatVecBF16::dot2x256;
+            case 512 -> MatVecBF16::dot2x512;
+            default -> throw new IllegalArgumentException("vector bits " + bits);
+        };
+        RowPairs.rows(kernel, (long) k * BYTES, w, k, x, xOff, m, y, yOff, n, r0, r1);
     }
 
     /** Weight rows [r0, r1) as F32, row-major into dst from index 0: the panel the GEMM path multiplies. */

@@ -23,14 +23,7 @@ final class MatVecF32 {
 
     /**
      * For weight rows [r0, r1) and every x row i &lt; m: y[yOff + i*n + r] = dot(W[r], x[xOff + i*k ...]).
-     * All m activation rows are done while a weight row is in L1, so W streams from memory once.
-     * bits is 0 (scalar), 128, 256 or 512.
-     *
-     * <p>The vector paths read rows r and r + half together, two streams half the range apart: on this
-     * machine's Zen 4 (2 threads, spinning harness, 4 rounds) that read 46-48 GB/s from a 262 MB matrix
-     * against 39-42 for one row at a time, and 84-87 against 69-70 on 46 MB (partly in L3). Adjacent
-     * rows (one stream) gained nothing and four streams no more than two. Each row's sum is computed the
-     * same way whatever its partner, so results do not depend on how rows are split between threads.
+     * bits is 0 (scalar, row by row) or 128, 256, 512 (two rows per pass, see {@link RowPairs}).
      */
     static void rows(int bits, MemorySegment w, int k, float[] x, int xOff, int m, float[] y, int yOff, int n, int r0, int r1) {
         if (bits == 0) {
@@ -39,23 +32,13 @@ final class MatVecF32 {
             }
             return;
         }
-        int half = (r1 - r0) / 2;
-        for (int r = r0; r < r0 + half; r++) pair(bits, w, k, x, xOff, m, y, yOff, n, r, r + half);
-        // An odd count leaves the last row: paired with itself, it is read twice from L1.
-        if ((r1 - r0) % 2 == 1) pair(bits, w, k, x, xOff, m, y, yOff, n, r1 - 1, r1 - 1);
-    }
-
-    private static void pair(int bits, MemorySegment w, int k, float[] x, int xOff, int m, float[] y, int yOff, int n, int ra, int rb) {
-        long a = (long) ra * k * BYTES, b = (long) rb * k * BYTES;
-        for (int i = 0; i < m; i++) {
-            int xi = xOff + i * k, ya = yOff + i * n + ra, yb = yOff + i * n + rb;
-            switch (bits) {
-                case 128 -> dot2x128(w, a, b, x, xi, k, y, ya, yb);
-                case 256 -> dot2x256(w, a, b, x, xi, k, y, ya, yb);
-                case 512 -> dot2x512(w, a, b, x, xi, k, y, ya, yb);
-                default -> throw new IllegalArgumentException("vector bits " + bits);
-            }
-        }
+        RowPairs.Kernel kernel = switch (bits) {
+            case 128 -> MatVecF32::dot2x128;
+            case 256 -> MatVecF32::dot2x256;
+            case 512 -> MatVecF32::dot2x512;
+            default -> throw new IllegalArgumentException("vector bits " + bits);
+        };
+        RowPairs.rows(kernel, (long) k * BYTES, w, k, x, xOff, m, y, yOff, n, r0, r1);
     }
 
     /** Weight rows [r0, r1) as F32, row-major into dst from index 0: the panel the GEMM path multiplies. */
