@@ -73,4 +73,22 @@ class ParallelTest {
         for (int i = 0; i < 1000; i++) assertEquals(1, hits.get(i));
         if (Parallel.threads() > 1) assertFalse(virtual.contains(true), "a chunk ran on the virtual thread");
     }
+
+    @Test
+    void nestedCallsRunInlineInTheChunkThatMadeThem() {
+        ConcurrentLinkedQueue<Boolean> sameThread = new ConcurrentLinkedQueue<>();
+        AtomicIntegerArray hits = new AtomicIntegerArray(400);
+        Parallel.forRange(4, 1, (s, e) -> {
+            Thread outer = Thread.currentThread();
+            for (int c = s; c < e; c++) {
+                int base = c * 100;
+                Parallel.forRange(100, 1, (is, ie) -> {
+                    sameThread.add(Thread.currentThread() == outer);
+                    for (int i = is; i < ie; i++) hits.incrementAndGet(base + i);
+                });
+            }
+        });
+        for (int i = 0; i < 400; i++) assertEquals(1, hits.get(i));
+        assertFalse(sameThread.contains(false), "a nested call left its chunk's thread");
+    }
 }
