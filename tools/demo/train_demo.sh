@@ -3,7 +3,7 @@
 # registry: datasets, vision tokenizer, text tokenizer, language model, bf16 packaging.
 # Usage: tools/demo/train_demo.sh WORKDIR   (each stage resumes where a killed run stopped)
 # Wall time on the 2-core reference machine: about 55 min tokenizer + about 70 min language model
-# + about 70 min fine-tuning it with shapes drawn more often.
+# + about 70 min fine-tuning it with shapes drawn more often + about 90 min with emoji drawn most.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 W=${1:?usage: train_demo.sh WORKDIR}
@@ -11,6 +11,7 @@ E="$ROOT/emu4j"
 VQ_STEPS=${VQ_STEPS:-1400}
 LM_STEPS=${LM_STEPS:-700}
 FT_STEPS=${FT_STEPS:-700}
+EMOJI_STEPS=${EMOJI_STEPS:-1000}
 mkdir -p "$W" && cd "$W"
 
 # 1. Data: three reproducible datasets, merged (splits kept, emoji flattened over white).
@@ -60,16 +61,26 @@ FT_ARGS=(--data mix --tokenizer tokenizer.json --vq vq -o lm3 --hidden 384 --lay
          --checkpoint-every 50 --seed 2024)
 if [ -f lm3.ckpt.safetensors ]; then "$E" train lm "${FT_ARGS[@]}" --resume; else "$E" train lm "${FT_ARGS[@]}"; fi
 
-# 6. Package: bf16 weights, curves, into models/emu4j-demo (see MODEL_CARD.md there).
+# 6. Second fine-tune (session 4): from stage 5's f32 model, emoji drawn 1.5x and sprites 0.5x (about 64% of
+#    the tokens emoji, ~10 passes over the training emoji), for emoji identity and naming.
+[ -f lm5.tokens.json ] || cp lm.tokens.json lm5.tokens.json
+EMOJI_ARGS=(--data mix --tokenizer tokenizer.json --vq vq -o lm5 --hidden 384 --layers 6 --heads 6 --kv-heads 2 --ffn 1024
+            --context 768 --pack --batch 8 --steps "$EMOJI_STEPS" --warmup 30 --lr 4e-4 --min-lr 4e-5 --dropout 0.0
+            --caption-dropout 0.1 --vision-weight 0.5 --init lm3 --source-weight emoji=1.5 --source-weight sprites=0.5
+            --checkpoint-every 50 --seed 11)
+if [ -f lm5.ckpt.safetensors ]; then "$E" train lm "${EMOJI_ARGS[@]}" --resume; else "$E" train lm "${EMOJI_ARGS[@]}"; fi
+
+# 7. Package: bf16 weights, curves, into models/emu4j-demo (see MODEL_CARD.md there).
 OUT="$ROOT/models/emu4j-demo"
-rm -rf "$OUT.tmp" && cp -r lm3 "$OUT.tmp"
+rm -rf "$OUT.tmp" && cp -r lm5 "$OUT.tmp"
 for f in "$OUT.tmp"/model.safetensors "$OUT.tmp"/vision_tokenizer/model.safetensors; do "$E" convert "$f" -o "$f" --dtype bf16; done
 sed -i 's/"torch_dtype" *: *"float32"/"torch_dtype" : "bfloat16"/' "$OUT.tmp"/config.json "$OUT.tmp"/vision_tokenizer/config.json
 # The card, licences and curves are written by hand / by `emu4j plot`: carried over from the folder being replaced.
 for f in MODEL_CARD.md LICENSES.md licenses curves; do if [ -e "$OUT/$f" ]; then cp -r "$OUT/$f" "$OUT.tmp/"; fi; done
 mkdir -p "$OUT.tmp/curves"
-cp lm.log.csv "$OUT.tmp/curves/lm-log.csv" && cp lm3.log.csv "$OUT.tmp/curves/lm-finetune-log.csv"
+cp lm.log.csv "$OUT.tmp/curves/lm-log.csv" && cp lm3.log.csv "$OUT.tmp/curves/lm-finetune-log.csv" && cp lm5.log.csv "$OUT.tmp/curves/lm-finetune2-log.csv"
 "$E" plot lm.log.csv -o "$OUT.tmp/curves/lm-loss.png" --columns loss,val_loss --smooth 10 --title "language model (stage 4)"
 "$E" plot lm3.log.csv -o "$OUT.tmp/curves/lm-finetune-loss.png" --columns loss,val_loss --smooth 10 --title "language model fine-tune (stage 5)"
+"$E" plot lm5.log.csv -o "$OUT.tmp/curves/lm-finetune2-loss.png" --columns loss,val_loss --smooth 10 --title "language model emoji fine-tune (stage 6)"
 rm -rf "$OUT" && mv "$OUT.tmp" "$OUT"
 echo "demo model in $OUT"
