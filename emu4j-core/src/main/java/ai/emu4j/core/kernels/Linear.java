@@ -29,8 +29,8 @@ public final class Linear {
      * y[yOff + i*n + j] = sum_p x[xOff + i*k + p] * W[j, p] + (bias == null ? 0 : bias[j]), for i &lt; m,
      * j &lt; n. w holds the n*k weights from byte 0, row-major, little-endian, in wType (F32, F16 or BF16).
      * Uses the SIMD widths from {@link VectorWidth} (MATVEC_BITS for few rows, BITS for the GEMM path)
-     * and the threads of {@link Parallel}, so w must come from
-     * a shared, global or auto arena (or a mapped file in one), not a confined one.
+     * and the threads of {@link Parallel}, so w must come from a shared, global or auto arena (or a
+     * mapped file in one), not a confined one.
      */
     public static void linear(float[] x, int xOff, int m, int k, MemorySegment w, DType wType,
                               float[] bias, float[] y, int yOff, int n) {
