@@ -68,6 +68,25 @@ class DataJudgeCommandTest {
     }
 
     @Test
+    void mixKeepsOnlyTheListedAttributeValues(@TempDir Path dir) throws IOException {
+        Path shapes = dir.resolve("shapes");
+        assertEquals(0, run(new DataCommand(), "shapes", "-o", shapes.toString(), "--seed", "3", "-n", "40").exit());
+        Run mix = run(new DataCommand(), "mix", "-o", dir.resolve("mix").toString(), shapes.toString(), "--only", "count=1", "--only", "count=3");
+        assertEquals(0, mix.exit(), mix.err());
+        List<ManifestEntry> in = Manifest.read(shapes), out = Manifest.read(dir.resolve("mix"));
+        List<String> expected = in.stream().filter(e -> !e.attributes().get("count").equals(2)).map(ManifestEntry::id).toList();
+        assertEquals(expected, out.stream().map(ManifestEntry::id).toList());
+        assertTrue(expected.size() < in.size() && !expected.isEmpty(), "the seed gives scenes of every count");
+
+        Run typo = run(new DataCommand(), "mix", "-o", dir.resolve("m2").toString(), shapes.toString(), "--only", "count=7");
+        assertEquals(Main.EXIT_ERROR, typo.exit());
+        assertTrue(typo.err().startsWith("error: no entry has attribute count = \"7\"; values there: [1, 2, 3]"), typo.err());
+        Run noValue = run(new DataCommand(), "mix", "-o", dir.resolve("m3").toString(), shapes.toString(), "--only", "count");
+        assertEquals(Main.EXIT_USAGE, noValue.exit());
+        assertTrue(noValue.err().contains("--only wants ATTR=VALUE"), noValue.err());
+    }
+
+    @Test
     void spritesAndTheirTracker(@TempDir Path dir) throws IOException {
         Run r = run(new DataCommand(), "sprites", "-o", dir.toString(), "-n", "8", "--seed", "2");
         assertEquals(0, r.exit(), r.err());

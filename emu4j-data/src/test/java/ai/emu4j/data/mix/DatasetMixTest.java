@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,25 @@ class DatasetMixTest {
         assertTrue(!flat.getColorModel().hasAlpha());
 
         assertEquals(digest, DatasetMix.write(List.of(shapes, glyphs), dir.resolve("again")), "same inputs, same bytes");
+    }
+
+    @Test
+    void attributeFilterKeepsOtherSourcesAndRefusesUnknownValues(@TempDir Path dir) throws IOException {
+        Path shapes = dir.resolve("shapes");
+        ShapesDataset.generate(shapes, 3, 12);
+        Path glyphs = transparentSet(dir.resolve("glyphs"));
+        DatasetMix.write(List.of(shapes, glyphs), dir.resolve("mix"), Map.of("k", Set.of("1")));
+        assertEquals(13, Manifest.read(dir.resolve("mix")).size(), "shapes lack k and stay; the glyph's k=1 matches");
+
+        DatasetMix.write(List.of(shapes, glyphs), dir.resolve("mix2"), Map.of("k", Set.of("1"), "held_out_pair", Set.of("true")));
+        List<ManifestEntry> held = Manifest.read(dir.resolve("mix2"));
+        assertTrue(held.size() < 13 && held.size() > 1, "some scenes are held-out pairs: " + held.size());
+        for (ManifestEntry e : held) assertTrue(e.id().equals("glyph-a") || e.attributes().get("held_out_pair").equals(true), e.id());
+
+        DataException unknown = assertThrows(DataException.class,
+                () -> DatasetMix.write(List.of(shapes, glyphs), dir.resolve("mix3"), Map.of("objects", Set.of("x"))));
+        assertTrue(unknown.getMessage().contains("no entry has attribute objects"), "arrays are not values: " + unknown.getMessage());
+        assertThrows(DataException.class, () -> DatasetMix.write(List.of(shapes), dir.resolve("mix4"), Map.of("k", Set.of())));
     }
 
     @Test
