@@ -19,7 +19,7 @@ done <<'PROMPTS'
 a large red circle in the center
 a small yellow square on the left and a large blue triangle on the right
 two large green circles
-grinning face, a noto emoji
+lion face, a noto emoji
 PROMPTS
 
 # image -> text, held-out pictures
