@@ -77,7 +77,7 @@ if [ -f lm5.ckpt.safetensors ]; then "$E" train lm "${EMOJI_ARGS[@]}" --resume; 
 
 # 7. Third fine-tune (session 5): stages 4-6 made about 10 passes over 1911 emoji and the model had not
 #    learnt which picture goes with which name (training-set prompts: 5% top-5). Narrow emoji to four
-#    categories (mix4) and draw them 4x: about 60% of the tokens, some 30 passes over 593 emoji.
+#    categories (mix4) and draw them 4x: about 60% of the tokens, some 40 passes over 593 emoji.
 EMOJI4_ARGS=(--data mix4 --tokenizer tokenizer.json --vq vq -o lm7 --hidden 384 --layers 6 --heads 6 --kv-heads 2 --ffn 1024
              --context 768 --pack --batch 8 --steps "$EMOJI4_STEPS" --warmup 30 --lr 5e-4 --min-lr 5e-5 --dropout 0.0
              --caption-dropout 0.1 --vision-weight 0.5 --init lm5 --source-weight emoji=4 --source-weight sprites=0.5
