@@ -48,9 +48,11 @@ public final class DatasetMix {
         if (inputs.isEmpty()) throw new DataException("no dataset folders to mix");
         for (Map.Entry<String, Set<String>> f : only.entrySet())
             if (f.getValue().isEmpty()) throw new DataException("attribute filter " + f.getKey() + " lists no values");
+        List<List<ManifestEntry>> manifests = new ArrayList<>();
+        for (Path in : inputs) manifests.add(Manifest.read(in));
         Map<String, Set<String>> seen = new TreeMap<>();
-        for (Path in : inputs)
-            for (ManifestEntry e : Manifest.read(in))
+        for (List<ManifestEntry> m : manifests)
+            for (ManifestEntry e : m)
                 for (String key : only.keySet())
                     if (scalar(e.attributes().get(key)) instanceof String v) seen.computeIfAbsent(key, k -> new TreeSet<>()).add(v);
         for (Map.Entry<String, Set<String>> f : only.entrySet())
@@ -65,10 +67,11 @@ public final class DatasetMix {
         }
         Files.createDirectories(out);
         List<ManifestEntry> merged = new ArrayList<>();
-        for (Path in : inputs) {
+        for (int i = 0; i < inputs.size(); i++) {
+            Path in = inputs.get(i);
             String name = name(in);
             Path base = in.toAbsolutePath().normalize();
-            for (ManifestEntry e : Manifest.read(in)) {
+            for (ManifestEntry e : manifests.get(i)) {
                 if (!kept(e, only)) continue;
                 if (!ids.add(e.id())) throw new DataException(in + ": id " + e.id() + " already used by an earlier folder");
                 Path src = base.resolve(e.file()).normalize();
