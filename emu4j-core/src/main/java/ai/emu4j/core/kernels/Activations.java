@@ -6,9 +6,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SIMD sigmoid and SiLU. The scalar form (1 / (1 + exp(-x)) in double) costs a libm call per element
- * and took 8% of the JFR samples of `bench tokenizer` (encode + decode); the vector form uses the Vector API's lanewise EXP (an
- * intrinsic, within a few ulp of Math.exp) and a divide per lane. {@link #sigmoidScalar} is the oracle
- * the tests compare against, and what runs when {@link VectorWidth#BITS} is 0.
+ * and took 8% of the JFR samples of `bench tokenizer` (encode + decode); the vector form computes exp
+ * with {@link #exp(FloatVector)} and divides per lane. {@link #sigmoidScalar} is the oracle the tests
+ * compare against, and what runs when {@link VectorWidth#BITS} is 0.
+ * <p>
+ * Why not the Vector API's lanewise(EXP): its result is not specified to the bit, and it differs between
+ * modes: C2 calls an SVML-style stub, the interpreter and C1 run Math.exp per lane. A SiLU therefore
+ * changed its last bits once its loop was JIT-compiled, and when that happened depended on timing, so
+ * two training runs with the same seed (or a run and its resumption) drifted apart on a loaded machine.
+ * {@link #exp(FloatVector)} uses lane-wise adds, multiplies, compares and conversions only, which are
+ * IEEE-exact in every mode; {@link #expScalar} is the same arithmetic in scalar code, for the tests.
  */
 public final class Activations {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
@@ -36,7 +43,7 @@ public final class Activations {
             for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
                 FloatVector x = FloatVector.fromArray(S, in, i);
                 // exp(-x) overflows to +inf in float for x < -88.7 (double: -709): 0 instead of a subnormal below 1e-37.
-                FloatVector s = one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
+                FloatVector s = one.div(one.add(exp(x.neg())));
                 (timesX ? x.mul(s) : s).intoArray(out, i);
             }
         }
@@ -44,5 +51,40 @@ public final class Activations {
             float s = sigmoidScalar(in[i]);
             out[i] = timesX ? in[i] * s : s;
         }
+    }
+
+    // Cephes expf: e^x = 2^n * e^r with n = round(x / ln 2), r = x - n ln 2 (ln 2 split in two so the
+    // product is exact), e^r by a degree-7 polynomial; within 2 ulp of exp on [LO, HI]. Outside it the
+    // result is 0 or +Infinity, so sigmoid(-inf) is 0 and silu(-inf) is NaN, as in torch.
+    private static final float LO = -87.3f, HI = 88.37626f;      // 2^n stays a normal float at both ends
+    private static final float LOG2E = 1.44269504088896341f, C1 = 0.693359375f, C2 = -2.12194440e-4f;
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
+            P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    /** e^x per lane; 0 below -87.3, +Infinity above 88.376, NaN stays NaN (max and min pass it on). */
+    static FloatVector exp(FloatVector in) {
+        FloatVector x = in.max(LO).min(HI);
+        FloatVector fx = x.mul(LOG2E).add(0.5f);
+        FloatVector t = (FloatVector) fx.convert(VectorOperators.F2I, 0).convert(VectorOperators.I2F, 0);   // toward zero
+        fx = t.sub(1f, t.compare(VectorOperators.GT, fx));                                                  // floor
+        FloatVector r = x.sub(fx.mul(C1)).sub(fx.mul(C2));
+        FloatVector z = r.mul(r);
+        FloatVector y = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5).mul(z).add(r).add(1f);
+        var n = fx.convert(VectorOperators.F2I, 0).reinterpretAsInts();
+        FloatVector pow2n = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(pow2n).blend(0f, in.compare(VectorOperators.LT, LO)).blend(Float.POSITIVE_INFINITY, in.compare(VectorOperators.GT, HI));
+    }
+
+    /** {@link #exp(FloatVector)}'s arithmetic, one float at a time. */
+    static float expScalar(float x) {
+        if (x < LO) return 0f;
+        if (x > HI) return Float.POSITIVE_INFINITY;
+        float fx = x * LOG2E + 0.5f;
+        float t = (float) (int) fx;
+        fx = t > fx ? t - 1f : t;
+        float r = x - fx * C1 - fx * C2;
+        float z = r * r;
+        float y = ((((((r * P0 + P1) * r + P2) * r + P3) * r + P4) * r + P5) * z + r) + 1f;
+        return y * Float.intBitsToFloat(((int) fx + 127) << 23);
     }
 }

@@ -41,6 +41,34 @@ class ActivationsTest {
         assertEquals(x[50] * Activations.sigmoidScalar(x[50]), out[50], 1e-6f * Math.abs(x[50]) + 1e-30f);
     }
 
+    /**
+     * The vector exp is lane-wise IEEE arithmetic, so it must equal its scalar transcription bit for bit
+     * (whatever the JIT does), and stay within 2 ulp of Math.exp inside the clamped range.
+     */
+    @Test
+    void vectorExpIsItsScalarArithmeticAndCloseToMathExp() {
+        float[] x = inputs();
+        var s = VectorWidth.SPECIES;
+        for (int i = 0; i + s.length() <= x.length; i += s.length()) {
+            float[] got = jdk.incubator.vector.FloatVector.fromArray(s, x, i).toArray();
+            float[] e = Activations.exp(jdk.incubator.vector.FloatVector.fromArray(s, x, i)).toArray();
+            for (int l = 0; l < got.length; l++) {
+                float want = Activations.expScalar(got[l]);
+                assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(e[l]), "exp(" + got[l] + ")");
+            }
+        }
+        for (int i = -87000; i <= 88000; i += 7) {
+            float v = i / 1000f + 0.000123f;
+            double want = Math.exp(v);
+            assertEquals(want, Activations.expScalar(v), 2 * Math.ulp((float) want), "exp(" + v + ")");
+        }
+        assertTrue(Float.isNaN(Activations.expScalar(Float.NaN)));
+        assertEquals(0f, Activations.expScalar(-1000f));
+        assertEquals(0f, Activations.expScalar(Float.NEGATIVE_INFINITY));
+        assertEquals(Float.POSITIVE_INFINITY, Activations.expScalar(89f));
+        assertEquals(Float.POSITIVE_INFINITY, Activations.expScalar(Float.POSITIVE_INFINITY));
+    }
+
     private static void check(String what, float x, float want, float got) {
         if (Float.isNaN(want)) {
             assertTrue(Float.isNaN(got), what + "(" + x + ") should be NaN, got " + got);

@@ -21,13 +21,16 @@ import java.nio.file.Path;
  *                      initialisation. The architecture and vocabulary must match; the optimizer starts fresh.
  * @param sourceWeights sampling weight per manifest "source" (sources not named weigh 1): an entry is drawn
  *                      with probability proportional to its source's weight; empty for uniform draws
+ * @param views         extra views ({@link PictureViews}) per training picture of a manifest source, used by the
+ *                      visual-to-text direction: each such sample reads the picture or one of its N views
+ *                      with equal chance; empty for none
  */
 public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         int hidden, int layers, int heads, int kvHeads, int ffn, int context, double ropeTheta, float dropout,
                         long imageArea, int batch, int accum, long steps, double lr, double minLr, long warmup,
                         double weightDecay, double beta1, double beta2, double eps, double clip,
                         float visionWeight, boolean visionOnly, double captionDropout, String tasks, String question, String chatTemplate, boolean pack,
-                        Path init, java.util.Map<String, Double> sourceWeights,
+                        Path init, java.util.Map<String, Double> sourceWeights, java.util.Map<String, Integer> views,
                         long checkpointEvery, boolean resume, long seed) {
     public LmOptions {
         positive("hidden size", hidden);
@@ -53,8 +56,16 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
         for (var e : sourceWeights.entrySet()) {
             if (!(e.getValue() >= 0) || e.getValue().isInfinite()) throw new IllegalArgumentException("the weight of source " + e.getKey() + " must be finite and >= 0, got " + e.getValue());
         }
+        views = java.util.Map.copyOf(views);
+        for (var e : views.entrySet()) {
+            if (e.getValue() < 0 || e.getValue() > MAX_VIEWS) throw new IllegalArgumentException("the views of source " + e.getKey() + " must be in [0, " + MAX_VIEWS + "], got " + e.getValue());
+        }
+        if (visionOnly && views.values().stream().anyMatch(n -> n > 0)) throw new IllegalArgumentException("views feed visual-to-text samples, which vision-only training skips");
         if (visionOnly && tasks.equals("i2t")) throw new IllegalArgumentException("vision-only loss leaves nothing to learn from visual-to-text samples");
     }
+
+    /** Each view costs a VQ encode and its codes in the cache; 64 views of 4,000 pictures is about 20 minutes of encoding. */
+    public static final int MAX_VIEWS = 64;
 
     private static void positive(String what, int v) {
         if (v <= 0) throw new IllegalArgumentException(what + " must be positive, got " + v);
@@ -83,6 +94,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 "clip=" + clip, "vw=" + visionWeight, "vonly=" + visionOnly, "cdrop=" + captionDropout, "tasks=" + tasks,
                 "q=" + question, "tmpl=" + chatTemplate, "pack=" + pack, "seed=" + seed)
                 + (init == null ? "" : ",init=" + init.toAbsolutePath().normalize())
-                + (sourceWeights.isEmpty() ? "" : ",sources=" + new java.util.TreeMap<>(sourceWeights));
+                + (sourceWeights.isEmpty() ? "" : ",sources=" + new java.util.TreeMap<>(sourceWeights))
+                + (views.isEmpty() ? "" : ",views=" + new java.util.TreeMap<>(views));
     }
 }

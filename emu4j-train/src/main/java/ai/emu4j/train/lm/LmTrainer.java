@@ -108,7 +108,10 @@ public final class LmTrainer {
             spatial = vq.config().spatialFactor();
             List<Manifest.Entry> used = new ArrayList<>(train);
             used.addAll(val);
-            codes = TokenCache.load(o.tokenCacheFile(), used, o.vq(), vq, pre, o.imageArea(), listener::log);
+            java.util.Set<String> trainIds = new java.util.HashSet<>();
+            for (Manifest.Entry e : train) trainIds.add(e.id());
+            checkSources("--views", o.views().keySet(), train);
+            codes = TokenCache.load(o.tokenCacheFile(), used, e -> trainIds.contains(e.id()) ? views(e) : 0, o.seed(), o.vq(), vq, pre, o.imageArea(), listener::log);
         }
         List<Sample> valSamples = samples(val, codes, processor);
         List<String> directions = o.tasks().equals("both") ? List.of("t2i", "i2t") : List.of(o.tasks());
@@ -237,16 +240,25 @@ public final class LmTrainer {
      */
     private double[] drawWeights(List<Manifest.Entry> train) {
         if (o.sourceWeights().isEmpty()) return null;
-        java.util.Set<String> present = new java.util.TreeSet<>();
-        for (Manifest.Entry e : train) present.add(e.source());
-        for (String s : o.sourceWeights().keySet()) {
-            if (!present.contains(s)) throw new IllegalArgumentException("--source-weight " + s + ": no training entry has that source (sources: " + present + ")");
-        }
+        checkSources("--source-weight", o.sourceWeights().keySet(), train);
         double[] cumulative = new double[train.size()];
         double sum = 0;
         for (int i = 0; i < cumulative.length; i++) cumulative[i] = sum += o.sourceWeights().getOrDefault(train.get(i).source(), 1.0);
         if (!(sum > 0)) throw new IllegalArgumentException("--source-weight: every training entry has weight 0");
         return cumulative;
+    }
+
+    private static void checkSources(String option, java.util.Set<String> named, List<Manifest.Entry> train) {
+        java.util.Set<String> present = new java.util.TreeSet<>();
+        for (Manifest.Entry e : train) present.add(e.source());
+        for (String s : named) {
+            if (!present.contains(s)) throw new IllegalArgumentException(option + " " + s + ": no training entry has that source (sources: " + present + ")");
+        }
+    }
+
+    /** Extra views of a training entry: its source's --views for pictures, none for clips. */
+    private int views(Manifest.Entry e) {
+        return e.video() ? 0 : o.views().getOrDefault(e.source(), 0);
     }
 
     /** The first index whose cumulative weight exceeds u * total (entries of weight 0 are never picked). */
@@ -286,11 +298,15 @@ public final class LmTrainer {
                 + ", ffn " + c.intermediateSize() + ", vocab " + c.vocabSize() + ", rope theta " + c.ropeTheta();
     }
 
-    /** One training sample: entry, then direction (when both), then caption dropout, all from the data stream. */
+    /**
+     * One training sample: entry, then direction (when both), then the view (visual to text, entries with
+     * views only) or caption dropout (text to visual), all from the data stream.
+     */
     private Sample draw(List<Manifest.Entry> train, double[] cumulative, List<String> directions, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
         Manifest.Entry e = train.get(cumulative == null ? rng.nextInt(train.size()) : pick(cumulative, rng.nextDouble()));
         String dir = directions.get(directions.size() == 1 ? 0 : rng.nextInt(directions.size()));
-        return sample(e, dir, codes.get(e.id()), p, rng);
+        int views = dir.equals("i2t") ? views(e) : 0;
+        return sample(e, dir, codes.get(PictureViews.key(e.id(), views == 0 ? 0 : rng.nextInt(views + 1))), p, rng);
     }
 
     private Sample sample(Manifest.Entry e, String direction, EncodedVisual v, Emu3Processor p, Rng rng) {

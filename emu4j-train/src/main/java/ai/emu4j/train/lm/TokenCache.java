@@ -19,18 +19,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * VQ codes of a dataset's pictures, encoded once and kept in a JSON file. The file is reused only when
  * its key matches: a SHA-256 over the vision tokenizer's config and weight file sizes and times, the
  * image area, and each media file's path, size and modification time; any change re-encodes everything.
  * Encoding dominates the first run (one VQ encoder pass per picture or 4-frame chunk); later runs read
- * the codes in milliseconds.
+ * the codes in milliseconds. Entries may ask for extra {@link PictureViews} (keyed
+ * {@link PictureViews#key}); their count per entry and the seed join the key.
  */
 final class TokenCache {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +42,15 @@ final class TokenCache {
 
     static Map<String, EncodedVisual> load(Path cacheFile, List<Manifest.Entry> entries, Path vqDir, Emu3VisionVQ vq, VQImageProcessor pre,
                                            long imageArea, Consumer<String> log) throws IOException {
-        String key = key(entries, vqDir, imageArea);
+        return load(cacheFile, entries, e -> 0, 0, vqDir, vq, pre, imageArea, log);
+    }
+
+    /** As above, plus views 1..viewsOf(entry) of each entry, drawn with viewSeed; viewsOf must be 0 for clips. */
+    static Map<String, EncodedVisual> load(Path cacheFile, List<Manifest.Entry> entries, ToIntFunction<Manifest.Entry> viewsOf, long viewSeed,
+                                           Path vqDir, Emu3VisionVQ vq, VQImageProcessor pre, long imageArea, Consumer<String> log) throws IOException {
+        List<String> wanted = new ArrayList<>();
+        for (Manifest.Entry e : entries) for (int k = 0; k <= viewsOf.applyAsInt(e); k++) wanted.add(PictureViews.key(e.id(), k));
+        String key = key(entries, viewsOf, viewSeed, vqDir, imageArea);
         if (Files.isRegularFile(cacheFile)) {
             JsonNode root = JSON.readTree(cacheFile.toFile());
             if (key.equals(root.path("key").asText())) {
@@ -51,7 +62,7 @@ final class TokenCache {
                     out.put(e.get("id").asText(), new EncodedVisual(codes, e.get("frames").asInt(),
                             new Emu3Processor.GridSize(e.get("h").asInt(), e.get("w").asInt()), e.get("video").asBoolean()));
                 }
-                if (out.keySet().containsAll(entries.stream().map(Manifest.Entry::id).toList())) {
+                if (out.keySet().containsAll(wanted)) {
                     log.accept("read VQ codes of " + out.size() + " items from " + cacheFile);
                     return out;
                 }
@@ -64,18 +75,29 @@ final class TokenCache {
         for (Manifest.Entry e : entries) {
             EncodedVisual v = encode(e, vq, pre);
             out.put(e.id(), v);
-            ObjectNode n = arr.addObject();
-            n.put("id", e.id());
-            n.put("video", v.video());
-            n.put("frames", v.frames());
-            n.put("h", v.grid().height());
-            n.put("w", v.grid().width());
-            ArrayNode codes = n.putArray("codes");
-            for (int c : v.codes()) codes.add(c);
+            write(arr.addObject(), e.id(), v);
+            int views = viewsOf.applyAsInt(e);
+            RgbImage picture = views > 0 ? VQImages.read(e.file()) : null;
+            for (int k = 1; k <= views; k++) {
+                String id = PictureViews.key(e.id(), k);
+                EncodedVisual view = Emu3Bundle.encodeImage(vq, pre, PictureViews.view(picture, viewSeed, e.id(), k));
+                out.put(id, view);
+                write(arr.addObject(), id, view);
+            }
         }
         MediaFiles.atomically(cacheFile, tmp -> JSON.writeValue(tmp.toFile(), root));
-        log.accept("encoded " + out.size() + " items with the vision tokenizer; codes cached in " + cacheFile);
+        log.accept("encoded " + out.size() + " pictures and clips with the vision tokenizer; codes cached in " + cacheFile);
         return out;
+    }
+
+    private static void write(ObjectNode n, String id, EncodedVisual v) {
+        n.put("id", id);
+        n.put("video", v.video());
+        n.put("frames", v.frames());
+        n.put("h", v.grid().height());
+        n.put("w", v.grid().width());
+        ArrayNode codes = n.putArray("codes");
+        for (int c : v.codes()) codes.add(c);
     }
 
     /** A picture is one grid; a clip keeps its frames up to a multiple of the temporal factor (at least one chunk). */
@@ -87,7 +109,7 @@ final class TokenCache {
         return Emu3Bundle.encodeVideo(vq, pre, frames.subList(0, usable));
     }
 
-    private static String key(List<Manifest.Entry> entries, Path vqDir, long imageArea) throws IOException {
+    private static String key(List<Manifest.Entry> entries, ToIntFunction<Manifest.Entry> viewsOf, long viewSeed, Path vqDir, long imageArea) throws IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(Files.readAllBytes(vqDir.resolve("config.json")));
@@ -98,8 +120,10 @@ final class TokenCache {
             }
             md.update(("area:" + imageArea + "\n").getBytes(StandardCharsets.UTF_8));
             for (Manifest.Entry e : entries) {
-                md.update((e.id() + ":" + e.file() + ":" + Files.size(e.file()) + ":" + Files.getLastModifiedTime(e.file()).toMillis() + ":" + e.video() + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
+                // No views: the line is what it was before views existed, so older caches stay valid.
+                int views = viewsOf.applyAsInt(e);
+                md.update((e.id() + ":" + e.file() + ":" + Files.size(e.file()) + ":" + Files.getLastModifiedTime(e.file()).toMillis() + ":" + e.video()
+                        + (views == 0 ? "" : ":views=" + views + ":seed=" + viewSeed) + "\n").getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {

@@ -136,7 +136,7 @@ class LmTrainerTest {
         LmOptions wide = new LmOptions(o.data(), o.tokenizer(), o.vq(), o.output(), 48, o.layers(), o.heads(), o.kvHeads(), o.ffn(), o.context(),
                 o.ropeTheta(), o.dropout(), o.imageArea(), o.batch(), o.accum(), o.steps(), o.lr(), o.minLr(), o.warmup(), o.weightDecay(), o.beta1(),
                 o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), o.tasks(), o.question(), o.chatTemplate(), o.pack(),
-                o.init(), o.sourceWeights(), o.checkpointEvery(), o.resume(), o.seed());
+                o.init(), o.sourceWeights(), o.views(), o.checkpointEvery(), o.resume(), o.seed());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LmTrainer(wide).run(new Recorder(-1), null));
         assertTrue(e.getMessage().contains("--init") && e.getMessage().contains("hidden 32"), e.getMessage());
     }
@@ -162,7 +162,43 @@ class LmTrainerTest {
         Recorder r = new Recorder(-1);
         new LmTrainer(TinySetup.options(p, dir.resolve("ok/model"), 3, false, false, null, java.util.Map.of("", 3.0))).run(r, null);
         assertEquals(3, r.steps.size(), "entries without a source field form the source \"\"");
+    }
 
+    @Test
+    void viewsAreEncodedIntoTheCacheForTrainingPicturesOnly(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        Path out = dir.resolve("v/model");
+        Recorder r = new Recorder(-1);
+        new LmTrainer(TinySetup.options(p, out, 4, false, false, null, java.util.Map.of(), java.util.Map.of("", 3))).run(r, null);
+        assertEquals(4, r.steps.size());
+        Manifest m = Manifest.read(p.data());
+        var cache = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolveSibling("model.tokens.json").toFile());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        cache.path("entries").forEach(n -> ids.add(n.get("id").asText()));
+        int count = 0;
+        for (Manifest.Entry e : m.entries()) {
+            boolean viewed = e.split().equals("train") && !e.video();
+            if (e.split().equals("train") || e.split().equals("val")) count += viewed ? 4 : 1;
+            for (int k = 1; k <= 3; k++) assertEquals(viewed, ids.contains(PictureViews.key(e.id(), k)), e.id() + " view " + k);
+        }
+        int expected = count;
+        assertEquals(expected, ids.size());
+        assertTrue(r.log.stream().anyMatch(l -> l.startsWith("encoded " + expected + " ")), r.log.toString());
+
+        Recorder again = new Recorder(-1);
+        new LmTrainer(TinySetup.options(p, out, 4, false, false, null, java.util.Map.of(), java.util.Map.of("", 3))).run(again, null);
+        assertTrue(again.log.stream().anyMatch(l -> l.startsWith("read VQ codes of " + expected + " ")), "same views: the cache is reused " + again.log);
+        Recorder fewer = new Recorder(-1);
+        new LmTrainer(TinySetup.options(p, out, 4, false, false, null, java.util.Map.of(), java.util.Map.of("", 1))).run(fewer, null);
+        assertTrue(fewer.log.stream().anyMatch(l -> l.startsWith("encoded ")), "other views: re-encoded " + fewer.log);
+
+        LmOptions unknown = TinySetup.options(p, dir.resolve("u/model"), 3, false, false, null, java.util.Map.of(), java.util.Map.of("emoji", 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LmTrainer(unknown).run(new Recorder(-1), null));
+        assertTrue(e.getMessage().contains("--views emoji"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TinySetup.options(p, dir.resolve("n/model"), 3, false, false, null, java.util.Map.of(),
+                java.util.Map.of("", LmOptions.MAX_VIEWS + 1)));
+        assertThrows(IllegalArgumentException.class, () -> TinySetup.options(p, dir.resolve("n/model"), 3, false, false, null, java.util.Map.of(),
+                java.util.Map.of("", -1)));
     }
 
     @Test
