@@ -54,37 +54,45 @@ public final class Activations {
     }
 
     // Cephes expf: e^x = 2^n * e^r with n = round(x / ln 2), r = x - n ln 2 (ln 2 split in two so the
-    // product is exact), e^r by a degree-7 polynomial; within 2 ulp of exp on [LO, HI]. Outside it the
-    // result is 0 or +Infinity, so sigmoid(-inf) is 0 and silu(-inf) is NaN, as in torch.
+    // products are exact), e^r by a degree-7 polynomial; within 2 ulp of exp on [LO, HI]. Outside it the
+    // result is 0 or +Infinity, so sigmoid(-inf) is 0 and silu(-inf) is NaN, as in torch. n comes from
+    // adding 1.5 * 2^23, which rounds x / ln 2 to an integer held in the sum's low mantissa bits.
     private static final float LO = -87.3f, HI = 88.37626f;      // 2^n stays a normal float at both ends
-    private static final float LOG2E = 1.44269504088896341f, C1 = 0.693359375f, C2 = -2.12194440e-4f;
+    private static final float LOG2E = 1.44269504088896341f, C1 = 0.693359375f, C2 = -2.12194440e-4f, ROUND = 12582912f;
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
             P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
     /** e^x per lane; 0 below -87.3, +Infinity above 88.376, NaN stays NaN (max and min pass it on). */
     static FloatVector exp(FloatVector in) {
         FloatVector x = in.max(LO).min(HI);
-        FloatVector fx = x.mul(LOG2E).add(0.5f);
-        FloatVector t = (FloatVector) fx.convert(VectorOperators.F2I, 0).convert(VectorOperators.I2F, 0);   // toward zero
-        fx = t.sub(1f, t.compare(VectorOperators.GT, fx));                                                  // floor
-        FloatVector r = x.sub(fx.mul(C1)).sub(fx.mul(C2));
-        FloatVector z = r.mul(r);
-        FloatVector y = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5).mul(z).add(r).add(1f);
-        var n = fx.convert(VectorOperators.F2I, 0).reinterpretAsInts();
-        FloatVector pow2n = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector k = x.fma(LOG2E, ROUND);                                     // ROUND + n, exactly
+        FloatVector n = k.sub(ROUND);
+        FloatVector r = n.fma(x.broadcast(-C1), x);
+        r = n.fma(x.broadcast(-C2), r);
+        FloatVector y = r.fma(P0, P1);
+        y = y.fma(r, x.broadcast(P2));
+        y = y.fma(r, x.broadcast(P3));
+        y = y.fma(r, x.broadcast(P4));
+        y = y.fma(r, x.broadcast(P5));
+        y = y.fma(r.mul(r), r).add(1f);
+        FloatVector pow2n = k.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return y.mul(pow2n).blend(0f, in.compare(VectorOperators.LT, LO)).blend(Float.POSITIVE_INFINITY, in.compare(VectorOperators.GT, HI));
     }
 
-    /** {@link #exp(FloatVector)}'s arithmetic, one float at a time. */
+    /** {@link #exp(FloatVector)}'s arithmetic, one float at a time (Math.fma rounds once, as the lane-wise fma does). */
     static float expScalar(float x) {
         if (x < LO) return 0f;
         if (x > HI) return Float.POSITIVE_INFINITY;
-        float fx = x * LOG2E + 0.5f;
-        float t = (float) (int) fx;
-        fx = t > fx ? t - 1f : t;
-        float r = x - fx * C1 - fx * C2;
-        float z = r * r;
-        float y = ((((((r * P0 + P1) * r + P2) * r + P3) * r + P4) * r + P5) * z + r) + 1f;
-        return y * Float.intBitsToFloat(((int) fx + 127) << 23);
+        float k = Math.fma(x, LOG2E, ROUND);
+        float n = k - ROUND;
+        float r = Math.fma(n, -C2, Math.fma(n, -C1, x));
+        float y = Math.fma(r, P0, P1);
+        y = Math.fma(y, r, P2);
+        y = Math.fma(y, r, P3);
+        y = Math.fma(y, r, P4);
+        y = Math.fma(y, r, P5);
+        y = Math.fma(y, r * r, r) + 1f;
+        return y * Float.intBitsToFloat((Float.floatToRawIntBits(k) - (ROUND_BITS - 127)) << 23);
     }
 }
