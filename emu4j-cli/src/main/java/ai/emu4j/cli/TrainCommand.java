@@ -86,6 +86,11 @@ public final class TrainCommand implements Runnable {
         @Option(paramLabel = "SOURCE=N", names = "--views", description = "Captioning samples of this source's training pictures read the picture or one of N extra views "
                 + "(shrunk to 0.7-1x, moved, mirrored half the time; encoded once into the token cache), e.g. --views emoji=7 (repeatable).")
         Map<String, Integer> views = new LinkedHashMap<>();
+        @Option(paramLabel = "HOW", names = "--visual-init", defaultValue = "random", description = "Input embeddings of the visual tokens: random, or appearance "
+                + "(from each code's decoded picture, so codes that look alike start alike; with --init it replaces those rows); default ${DEFAULT-VALUE}.")
+        String visualInit;
+        @Option(names = "--freeze-visual-input", description = "Keep the visual tokens' input embeddings as they start (the output head still learns).")
+        boolean freezeVisualInput;
         @Option(paramLabel = "N", names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
         @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
         @Option(paramLabel = "N", names = "--seed", defaultValue = "1337", description = "Seed of initialisation and data order; default ${DEFAULT-VALUE}.") long seed;
@@ -97,7 +102,7 @@ public final class TrainCommand implements Runnable {
             try {
                 options = new LmOptions(data, tokenizer, vq, output, hidden, layers, heads, kvHeads, ffn, context, ropeTheta, dropout, imageArea,
                         batch, accum, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clip, visionWeight, visionOnly, captionDropout,
-                        tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, views, checkpointEvery, resume, seed);
+                        tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, views, visualInit, freezeVisualInput, checkpointEvery, resume, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }

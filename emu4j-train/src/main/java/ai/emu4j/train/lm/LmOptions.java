@@ -24,6 +24,10 @@ import java.nio.file.Path;
  * @param views         extra views ({@link PictureViews}) per training picture of a manifest source, used by the
  *                      visual-to-text direction: each such sample reads the picture or one of its N views
  *                      with equal chance; empty for none
+ * @param visualInit    "random" (as every other row) or "appearance": the visual tokens' input embeddings start
+ *                      from what each code looks like ({@link CodeAppearance}); with {@code init} this replaces
+ *                      those rows of the loaded model
+ * @param freezeVisualInput keep the visual tokens' input embeddings as they start (the output head still learns)
  */
 public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         int hidden, int layers, int heads, int kvHeads, int ffn, int context, double ropeTheta, float dropout,
@@ -31,7 +35,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         double weightDecay, double beta1, double beta2, double eps, double clip,
                         float visionWeight, boolean visionOnly, double captionDropout, String tasks, String question, String chatTemplate, boolean pack,
                         Path init, java.util.Map<String, Double> sourceWeights, java.util.Map<String, Integer> views,
-                        long checkpointEvery, boolean resume, long seed) {
+                        String visualInit, boolean freezeVisualInput, long checkpointEvery, boolean resume, long seed) {
     public LmOptions {
         positive("hidden size", hidden);
         positive("layers", layers);
@@ -56,6 +60,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
         for (var e : sourceWeights.entrySet()) {
             if (!(e.getValue() >= 0) || e.getValue().isInfinite()) throw new IllegalArgumentException("the weight of source " + e.getKey() + " must be finite and >= 0, got " + e.getValue());
         }
+        if (!visualInit.equals("random") && !visualInit.equals("appearance")) throw new IllegalArgumentException("visual init must be random or appearance, got " + visualInit);
         views = java.util.Map.copyOf(views);
         for (var e : views.entrySet()) {
             if (e.getValue() < 0 || e.getValue() > MAX_VIEWS) throw new IllegalArgumentException("the views of source " + e.getKey() + " must be in [0, " + MAX_VIEWS + "], got " + e.getValue());
@@ -95,6 +100,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 "q=" + question, "tmpl=" + chatTemplate, "pack=" + pack, "seed=" + seed)
                 + (init == null ? "" : ",init=" + init.toAbsolutePath().normalize())
                 + (sourceWeights.isEmpty() ? "" : ",sources=" + new java.util.TreeMap<>(sourceWeights))
-                + (views.isEmpty() ? "" : ",views=" + new java.util.TreeMap<>(views));
+                + (views.isEmpty() ? "" : ",views=" + new java.util.TreeMap<>(views))
+                + (visualInit.equals("random") ? "" : ",visualinit=" + visualInit) + (freezeVisualInput ? ",freezevisual" : "");
     }
 }

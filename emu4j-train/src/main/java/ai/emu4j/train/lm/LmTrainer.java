@@ -23,6 +23,7 @@ import ai.emu4j.models.vq.VQImageProcessor;
 import ai.emu4j.train.AdamW;
 import ai.emu4j.train.Checkpoint;
 import ai.emu4j.train.CosineSchedule;
+import ai.emu4j.train.FrozenRows;
 import ai.emu4j.train.GradClip;
 import ai.emu4j.train.Seeds;
 import ai.emu4j.train.StepLog;
@@ -124,12 +125,20 @@ public final class LmTrainer {
         LlamaWeights weights = LlamaWeights.init(config, seeds.init());
         LlamaModel model = new LlamaModel(config, weights);
         if (o.init() != null && !o.resume()) initFrom(o.init(), config, weights, listener);
+        Tensor embed = weights.named().get("model.embed_tokens.weight");                    // (vocab, hidden)
+        if (o.visualInit().equals("appearance") && !o.resume()) {
+            try (Emu3VisionVQ vq = Emu3VisionVQ.load(o.vq())) {
+                CodeAppearance.initRows(embed, tokens, CodeAppearance.features(vq), seeds.init());
+            }
+            listener.log("visual token embeddings set from what each code looks like");
+        }
         LlamaModule module = new LlamaModule(weights);
         double[] drawWeights = drawWeights(train);
         AdamW opt = new AdamW(module.parameters(), new AdamW.Config(o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), true));
         CosineSchedule schedule = new CosineSchedule(o.lr(), o.minLr(), o.warmup(), o.steps());
         long step = 0;
         Path ckpt = o.checkpointFile();
+        FrozenRows frozen = null;
         if (o.resume()) {
             if (!Files.isRegularFile(ckpt)) throw new NoSuchFileException(ckpt.toString(), null, "--resume: no checkpoint to resume from");
             Checkpoint.Restored r = Checkpoint.load(ckpt, module, opt, seeds.byName());
@@ -139,6 +148,7 @@ public final class LmTrainer {
             step = r.step();
             listener.log("resumed from " + ckpt + " at step " + step);
         }
+        if (o.freezeVisualInput()) frozen = new FrozenRows(embed, tokens.visualBase(), tokens.visualBase() + tokens.codebookSize());
         listener.started(step, o.steps(), module.parameterCount());
 
         double valLoss = Double.NaN;
@@ -183,8 +193,10 @@ public final class LmTrainer {
                     modalityLoss(logits, b, sums, counts);
                     tokensSeen += b.realTokens();
                 }
+                if (frozen != null) frozen.zeroGrad();
                 GradClip.clipGradNorm(opt.params().values(), o.clip());
                 opt.step();
+                if (frozen != null) frozen.restore();
                 opt.zeroGrad();
                 step++;
                 double secs = (System.nanoTime() - t0) / 1e9;

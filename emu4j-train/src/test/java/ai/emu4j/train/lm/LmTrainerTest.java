@@ -136,7 +136,7 @@ class LmTrainerTest {
         LmOptions wide = new LmOptions(o.data(), o.tokenizer(), o.vq(), o.output(), 48, o.layers(), o.heads(), o.kvHeads(), o.ffn(), o.context(),
                 o.ropeTheta(), o.dropout(), o.imageArea(), o.batch(), o.accum(), o.steps(), o.lr(), o.minLr(), o.warmup(), o.weightDecay(), o.beta1(),
                 o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), o.tasks(), o.question(), o.chatTemplate(), o.pack(),
-                o.init(), o.sourceWeights(), o.views(), o.checkpointEvery(), o.resume(), o.seed());
+                o.init(), o.sourceWeights(), o.views(), o.visualInit(), o.freezeVisualInput(), o.checkpointEvery(), o.resume(), o.seed());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LmTrainer(wide).run(new Recorder(-1), null));
         assertTrue(e.getMessage().contains("--init") && e.getMessage().contains("hidden 32"), e.getMessage());
     }
@@ -199,6 +199,42 @@ class LmTrainerTest {
                 java.util.Map.of("", LmOptions.MAX_VIEWS + 1)));
         assertThrows(IllegalArgumentException.class, () -> TinySetup.options(p, dir.resolve("n/model"), 3, false, false, null, java.util.Map.of(),
                 java.util.Map.of("", -1)));
+    }
+
+    @Test
+    void appearanceInitSetsTheVisualRowsAndFreezingKeepsThem(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        float[][] visual = new float[3][], text = new float[3][];
+        long[] steps = {4, 8, 4};
+        boolean[] freeze = {true, true, false};
+        for (int run = 0; run < 3; run++) {
+            LmOptions base = TinySetup.options(p, dir.resolve("r" + run + "/model"), steps[run], false);
+            LmOptions o = new LmOptions(base.data(), base.tokenizer(), base.vq(), base.output(), base.hidden(), base.layers(), base.heads(), base.kvHeads(),
+                    base.ffn(), base.context(), base.ropeTheta(), base.dropout(), base.imageArea(), base.batch(), base.accum(), base.steps(), base.lr(),
+                    base.minLr(), base.warmup(), base.weightDecay(), base.beta1(), base.beta2(), base.eps(), base.clip(), base.visionWeight(),
+                    base.visionOnly(), base.captionDropout(), base.tasks(), base.question(), base.chatTemplate(), base.pack(), base.init(),
+                    base.sourceWeights(), base.views(), "appearance", freeze[run], base.checkpointEvery(), base.resume(), base.seed());
+            Recorder r = new Recorder(-1);
+            new LmTrainer(o).run(r, null);
+            assertTrue(r.log.stream().anyMatch(l -> l.contains("what each code looks like")), r.log.toString());
+            try (var loaded = ai.emu4j.models.llama.LlamaLoader.load(o.output())) {
+                float[] e = loaded.model().weights().named().get("model.embed_tokens.weight").toFloatArray();
+                var vt = ai.emu4j.models.emu3.VisionTokens.from(ai.emu4j.models.tokenizer.TextTokenizers.load(p.tokenizer()));
+                int hidden = o.hidden();
+                visual[run] = java.util.Arrays.copyOfRange(e, vt.visualBase() * hidden, (vt.visualBase() + vt.codebookSize()) * hidden);
+                text[run] = java.util.Arrays.copyOfRange(e, 0, vt.visualBase() * hidden);
+            }
+        }
+        assertArrayEquals(visual[0], visual[1], "frozen visual rows are the same after 4 and 8 steps");
+        assertFalse(java.util.Arrays.equals(text[0], text[1]), "text rows keep learning");
+        assertFalse(java.util.Arrays.equals(visual[0], visual[2]), "unfrozen visual rows learn");
+        assertThrows(IllegalArgumentException.class, () -> {
+            LmOptions b = TinySetup.options(p, dir.resolve("x/model"), 2, false);
+            new LmOptions(b.data(), b.tokenizer(), b.vq(), b.output(), b.hidden(), b.layers(), b.heads(), b.kvHeads(), b.ffn(), b.context(), b.ropeTheta(),
+                    b.dropout(), b.imageArea(), b.batch(), b.accum(), b.steps(), b.lr(), b.minLr(), b.warmup(), b.weightDecay(), b.beta1(), b.beta2(), b.eps(),
+                    b.clip(), b.visionWeight(), b.visionOnly(), b.captionDropout(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), b.init(),
+                    b.sourceWeights(), b.views(), "pixels", false, b.checkpointEvery(), b.resume(), b.seed());
+        });
     }
 
     @Test
