@@ -93,6 +93,8 @@ public final class TrainCommand implements Runnable {
         boolean freezeVisualInput;
         @Option(paramLabel = "N", names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
         @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
+        @Option(paramLabel = "STEP", names = "--stop-at", description = "Stop after this step as Ctrl-C does (checkpoint, model folder), the schedule still that of --steps: "
+                + "reproduces a run that was cut short; --resume goes on from there.") Long stopAt;
         @Option(paramLabel = "N", names = "--seed", defaultValue = "1337", description = "Seed of initialisation and data order; default ${DEFAULT-VALUE}.") long seed;
 
         @Override
@@ -106,6 +108,7 @@ public final class TrainCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }
+            if (stopAt != null && (stopAt <= 0 || stopAt >= steps)) throw new CommandLine.ParameterException(cmd, "--stop-at must be in [1, --steps), got " + stopAt);
             PrintWriter out = cmd.getOut(), err = cmd.getErr();
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch done = new CountDownLatch(1);
@@ -119,7 +122,7 @@ public final class TrainCommand implements Runnable {
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
-            Listener listener = new Listener(err);
+            Listener listener = new Listener(err, stopAt == null ? -1 : stopAt, stop);
             LmTrainer.Result result;
             try {
                 result = new LmTrainer(options).run(listener, stop);
@@ -142,11 +145,15 @@ public final class TrainCommand implements Runnable {
     /** Renders the trainer's reports as one progress bar with loss, per-modality loss and throughput. */
     private static final class Listener implements LmTrainer.Listener {
         private final PrintWriter err;
+        private final long stopAt;
+        private final AtomicBoolean stop;
         private ProgressBar bar;
         private String val = "", last = "";
 
-        Listener(PrintWriter err) {
+        Listener(PrintWriter err, long stopAt, AtomicBoolean stop) {
             this.err = err;
+            this.stopAt = stopAt;
+            this.stop = stop;
         }
 
         @Override
@@ -165,6 +172,7 @@ public final class TrainCommand implements Runnable {
 
         @Override
         public void step(LmTrainer.StepReport r) {
+            if (r.step() == stopAt) stop.set(true);
             bar.stepTo(r.step());
             last = String.format(Locale.ROOT, "loss %.3f text %.3f vision %.3f lr %.1e %.0f tok/s", r.loss(), r.textLoss(), r.visionLoss(), r.lr(), r.tokensPerSecond());
             bar.setExtraMessage(last + val);

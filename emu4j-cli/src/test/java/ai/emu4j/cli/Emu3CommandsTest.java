@@ -189,5 +189,29 @@ class Emu3CommandsTest {
         Run r = run(new TrainCommand(), "lm", "--data", "d", "--tokenizer", "t", "--vq", "v", "-o", "o", "--tasks", "everything");
         assertEquals(Main.EXIT_USAGE, r.exit());
         assertTrue(r.err().contains("tasks"), r.err());
+        Run late = run(new TrainCommand(), "lm", "--data", "d", "--tokenizer", "t", "--vq", "v", "-o", "o", "--steps", "6", "--warmup", "1", "--stop-at", "6");
+        assertEquals(Main.EXIT_USAGE, late.exit());
+        assertTrue(late.err().contains("--stop-at"), late.err());
+    }
+
+    @Test
+    void stopAtCutsARunShortAndResumeFinishesIt(@TempDir Path dir) throws IOException {
+        String[] common = {"lm", "--data", shared.resolve("data").toString(), "--tokenizer", shared.resolve("tokenizer.json").toString(),
+                "--vq", shared.resolve("vq").toString(), "-o", dir.resolve("m").toString(), "--hidden", "32", "--layers", "2", "--heads", "2",
+                "--kv-heads", "1", "--ffn", "64", "--context", "192", "--image-area", "256", "--batch", "4", "--steps", "6", "--warmup", "1",
+                "--lr", "3e-3", "--checkpoint-every", "3"};
+        Run cut = run(new TrainCommand(), concat(common, "--stop-at", "2"));
+        assertEquals(0, cut.exit(), cut.err());
+        assertTrue(cut.out().startsWith("stopped at step 2;"), cut.out());
+        assertTrue(Files.isRegularFile(dir.resolve("m/model.safetensors")), "the model folder of step 2");
+        Run rest = run(new TrainCommand(), concat(common, "--resume"));
+        assertEquals(0, rest.exit(), rest.err());
+        assertTrue(rest.out().startsWith("finished at step 6;"), rest.out());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }
