@@ -67,19 +67,20 @@ final class CodeAppearance {
         for (float[] f : features) for (int j = 0; j < k; j++) mean[j] += f[j] / n;
         double var = 0;
         for (float[] f : features) for (int j = 0; j < k; j++) var += (f[j] - mean[j]) * (f[j] - mean[j]);
-        double scale = 1 / Math.sqrt(Math.max(var / ((double) n * k), 1e-12));
+        // Standardised features have unit variance per entry, so each output entry has variance about 1 over
+        // k terms of variance 1 / k after dividing by sqrt(k): times 0.02 matches the random rows.
+        double scale = 1 / Math.sqrt(Math.max(var / ((double) n * k), 1e-12)) * 0.02 / Math.sqrt(k);
         float[] proj = new float[k * hidden];
         for (int i = 0; i < proj.length; i++) proj[i] = rng.nextGaussian();
         float[] w = embed.dataF32();
-        // Standardised features have unit variance per entry, so each output entry has variance about 1 over
-        // k terms of variance 1 / k after dividing by sqrt(k): times 0.02 matches the random rows.
-        double out = 0.02 / Math.sqrt(k);
+        double[] z = new double[k];
         for (int code = 0; code < n; code++) {
+            for (int j = 0; j < k; j++) z[j] = (features[code][j] - mean[j]) * scale;
             int row = tokens.visualId(code) * hidden;
             for (int d = 0; d < hidden; d++) {
                 double s = 0;
-                for (int j = 0; j < k; j++) s += (features[code][j] - mean[j]) * scale * proj[j * hidden + d];
-                w[row + d] = (float) (s * out);
+                for (int j = 0; j < k; j++) s += z[j] * proj[j * hidden + d];
+                w[row + d] = (float) s;
             }
         }
     }

@@ -100,6 +100,7 @@ public final class LmTrainer {
         Map<String, EncodedVisual> codes;
         VQImageProcessor pre;
         int spatial;
+        float[][] appearance;
         try (Emu3VisionVQ vq = Emu3VisionVQ.load(o.vq())) {
             if (vq.config().codebook_size() != tokens.codebookSize()) {
                 throw new IllegalArgumentException("the vision tokenizer has " + vq.config().codebook_size() + " codes but the tokenizer "
@@ -113,6 +114,8 @@ public final class LmTrainer {
             for (Manifest.Entry e : train) trainIds.add(e.id());
             checkSources("--views", o.views().keySet(), train);
             codes = TokenCache.load(o.tokenCacheFile(), used, e -> trainIds.contains(e.id()) ? views(e) : 0, o.seed(), o.vq(), vq, pre, o.imageArea(), listener::log);
+            // A resumed run takes these rows from its checkpoint.
+            appearance = o.visualInit().equals("appearance") && !o.resume() ? CodeAppearance.features(vq) : null;
         }
         List<Sample> valSamples = samples(val, codes, processor);
         List<String> directions = o.tasks().equals("both") ? List.of("t2i", "i2t") : List.of(o.tasks());
@@ -126,10 +129,8 @@ public final class LmTrainer {
         LlamaModel model = new LlamaModel(config, weights);
         if (o.init() != null && !o.resume()) initFrom(o.init(), config, weights, listener);
         Tensor embed = weights.named().get("model.embed_tokens.weight");                    // (vocab, hidden)
-        if (o.visualInit().equals("appearance") && !o.resume()) {
-            try (Emu3VisionVQ vq = Emu3VisionVQ.load(o.vq())) {
-                CodeAppearance.initRows(embed, tokens, CodeAppearance.features(vq), seeds.init());
-            }
+        if (appearance != null) {
+            CodeAppearance.initRows(embed, tokens, appearance, seeds.init());
             listener.log("visual token embeddings set from what each code looks like");
         }
         LlamaModule module = new LlamaModule(weights);
