@@ -437,6 +437,7 @@ public final class Emu4jServer implements AutoCloseable {
         Map<String, Object> q = queue.stats();
         q.put("disconnects", disconnects.get());
         q.put("interim_responses", probes.get());
+        q.put("intake_busy", INTAKE - intake.availablePermits());
         body.put("queue", q);
         body.put("heap_used_bytes", rt.totalMemory() - rt.freeMemory());
         body.put("heap_max_bytes", rt.maxMemory());

@@ -123,6 +123,9 @@ class QueueAndCancelTest {
                 slow.add(sock);
             }
             String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":1}";
+            // Probe only once the senders hold every permit: a probe that takes one first turns a late
+            // sender away, and intake would never fill (seen on a loaded machine).
+            waitFor("the slow senders to hold the intake", () -> health("intake_busy") == Emu4jServer.INTAKE);
             waitFor("intake to be full", () -> s.send(s.post("/v1/chat/completions", body)).status() == 503);
             TestServer.Reply busy = s.send(s.post("/v1/chat/completions", body));
             assertEquals("busy", busy.json().get("error").get("code").asText(), busy.body());
