@@ -91,6 +91,11 @@ public final class TrainCommand implements Runnable {
         String visualInit;
         @Option(names = "--freeze-visual-input", description = "Keep the visual tokens' input embeddings as they start (the output head still learns).")
         boolean freezeVisualInput;
+        @Option(paramLabel = "ATTR", names = "--pair-by", description = "Add a CLIP-style contrastive loss between training pictures whose manifest attribute ATTR "
+                + "is equal (e.g. name: one emoji in two styles), on the state that starts the caption; not next-token prediction, off by default.")
+        String pairBy;
+        @Option(paramLabel = "X", names = "--pair-weight", defaultValue = "0.5", description = "Weight of the pair loss; default ${DEFAULT-VALUE}.") float pairWeight;
+        @Option(paramLabel = "N", names = "--pair-batch", defaultValue = "32", description = "Pairs per step for the pair loss; default ${DEFAULT-VALUE}.") int pairBatch;
         @Option(paramLabel = "N", names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
         @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
         @Option(paramLabel = "STEP", names = "--stop-at", description = "Stop after this step as Ctrl-C does (checkpoint, model folder), the schedule still that of --steps: "
@@ -104,7 +109,8 @@ public final class TrainCommand implements Runnable {
             try {
                 options = new LmOptions(data, tokenizer, vq, output, hidden, layers, heads, kvHeads, ffn, context, ropeTheta, dropout, imageArea,
                         batch, accum, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clip, visionWeight, visionOnly, captionDropout,
-                        tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, views, visualInit, freezeVisualInput, checkpointEvery, resume, seed);
+                        tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, views, visualInit, freezeVisualInput,
+                        pairBy == null ? LmOptions.Pairs.OFF : new LmOptions.Pairs(pairBy, pairWeight, pairBatch), checkpointEvery, resume, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }
@@ -174,7 +180,8 @@ public final class TrainCommand implements Runnable {
         public void step(LmTrainer.StepReport r) {
             if (r.step() == stopAt) stop.set(true);
             bar.stepTo(r.step());
-            last = String.format(Locale.ROOT, "loss %.3f text %.3f vision %.3f lr %.1e %.0f tok/s", r.loss(), r.textLoss(), r.visionLoss(), r.lr(), r.tokensPerSecond());
+            last = String.format(Locale.ROOT, "loss %.3f text %.3f vision %.3f lr %.1e %.0f tok/s", r.loss(), r.textLoss(), r.visionLoss(), r.lr(), r.tokensPerSecond())
+                    + (Double.isNaN(r.pairLoss()) ? "" : String.format(Locale.ROOT, " pair %.3f", r.pairLoss()));
             bar.setExtraMessage(last + val);
         }
 

@@ -28,6 +28,7 @@ import java.nio.file.Path;
  *                      from what each code looks like ({@link CodeAppearance}); with {@code init} this replaces
  *                      those rows of the loaded model
  * @param freezeVisualInput keep the visual tokens' input embeddings as they start (the output head still learns)
+ * @param pairs         the contrastive pair loss ({@link PairLoss}), or {@link Pairs#OFF}
  */
 public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         int hidden, int layers, int heads, int kvHeads, int ffn, int context, double ropeTheta, float dropout,
@@ -35,7 +36,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         double weightDecay, double beta1, double beta2, double eps, double clip,
                         float visionWeight, boolean visionOnly, double captionDropout, String tasks, String question, String chatTemplate, boolean pack,
                         Path init, java.util.Map<String, Double> sourceWeights, java.util.Map<String, Integer> views,
-                        String visualInit, boolean freezeVisualInput, long checkpointEvery, boolean resume, long seed) {
+                        String visualInit, boolean freezeVisualInput, Pairs pairs, long checkpointEvery, boolean resume, long seed) {
     public LmOptions {
         positive("hidden size", hidden);
         positive("layers", layers);
@@ -67,6 +68,27 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
         }
         if (visionOnly && views.values().stream().anyMatch(n -> n > 0)) throw new IllegalArgumentException("views feed visual-to-text samples, which vision-only training skips");
         if (visionOnly && tasks.equals("i2t")) throw new IllegalArgumentException("vision-only loss leaves nothing to learn from visual-to-text samples");
+        java.util.Objects.requireNonNull(pairs, "pairs");
+    }
+
+    /**
+     * The contrastive pair loss: training pictures sharing manifest attribute {@code by} are pulled together,
+     * {@code batch} pairs per step, the loss added with {@code weight}. {@code by} null: off.
+     */
+    public record Pairs(String by, float weight, int batch) {
+        public static final Pairs OFF = new Pairs(null, 0f, 0);
+
+        public Pairs {
+            if (by != null) {
+                if (by.isBlank()) throw new IllegalArgumentException("the pair attribute must not be blank");
+                if (!(weight > 0) || Float.isInfinite(weight)) throw new IllegalArgumentException("the pair loss weight must be finite and > 0, got " + weight);
+                if (batch < 2) throw new IllegalArgumentException("the pair batch must be at least 2, got " + batch);
+            }
+        }
+
+        public boolean on() {
+            return by != null;
+        }
     }
 
     /** Each view costs a VQ encode and its codes in the cache; 64 views of 4,000 pictures is about 20 minutes of encoding. */
@@ -101,6 +123,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 + (init == null ? "" : ",init=" + init.toAbsolutePath().normalize())
                 + (sourceWeights.isEmpty() ? "" : ",sources=" + new java.util.TreeMap<>(sourceWeights))
                 + (views.isEmpty() ? "" : ",views=" + new java.util.TreeMap<>(views))
-                + (visualInit.equals("random") ? "" : ",visualinit=" + visualInit) + (freezeVisualInput ? ",freezevisual" : "");
+                + (visualInit.equals("random") ? "" : ",visualinit=" + visualInit) + (freezeVisualInput ? ",freezevisual" : "")
+                + (pairs.on() ? ",pairs=" + pairs.by() + ":" + pairs.weight() + ":" + pairs.batch() : "");
     }
 }

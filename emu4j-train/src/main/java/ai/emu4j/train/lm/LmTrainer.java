@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LmTrainer {
     public static final int IGNORE = -100;
-    /** Columns of OUT.log.csv; val_loss is empty except at checkpoints. */
+    /** Columns of OUT.log.csv; val_loss is empty except at checkpoints; runs with a pair loss add a pair_loss column. */
     public static final String LOG_HEADER = "step,loss,text_loss,vision_loss,lr,tokens_per_s,val_loss";
 
     /** What a run reports; all on the training thread. */
@@ -73,9 +73,10 @@ public final class LmTrainer {
 
     /**
      * One optimizer step. loss is the weighted training loss; textLoss and visionLoss are the plain mean
-     * negative log-likelihoods of the text and vision tokens (NaN when a step had none).
+     * negative log-likelihoods of the text and vision tokens (NaN when a step had none); pairLoss is the
+     * unweighted contrastive pair loss, not part of loss (NaN without one).
      */
-    public record StepReport(long step, long totalSteps, double loss, double textLoss, double visionLoss, double lr, double tokensPerSecond) {}
+    public record StepReport(long step, long totalSteps, double loss, double textLoss, double visionLoss, double lr, double tokensPerSecond, double pairLoss) {}
 
     /** How a run ended: the step reached, the last validation loss (NaN without a val split) and whether it was stopped early. */
     public record Result(long step, double valLoss, boolean stopped) {}
@@ -135,6 +136,8 @@ public final class LmTrainer {
         }
         LlamaModule module = new LlamaModule(weights);
         double[] drawWeights = drawWeights(train);
+        PairLoss pairs = o.pairs().on() ? PairLoss.of(train, o.pairs().by(), o.pairs().batch()) : null;
+        if (pairs != null) listener.log("pair loss over " + pairs.groupCount() + " groups of training pictures sharing " + o.pairs().by());
         AdamW opt = new AdamW(module.parameters(), new AdamW.Config(o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), true));
         CosineSchedule schedule = new CosineSchedule(o.lr(), o.minLr(), o.warmup(), o.steps());
         long step = 0;
@@ -154,7 +157,7 @@ public final class LmTrainer {
 
         double valLoss = Double.NaN;
         boolean stopped = false;
-        try (StepLog log = StepLog.open(o.logFile(), LOG_HEADER, step)) {
+        try (StepLog log = StepLog.open(o.logFile(), pairs == null ? LOG_HEADER : LOG_HEADER + ",pair_loss", step)) {
             while (step < o.steps()) {
                 long t0 = System.nanoTime();
                 opt.setLr(schedule.lr(step));
@@ -194,6 +197,14 @@ public final class LmTrainer {
                     modalityLoss(logits, b, sums, counts);
                     tokensSeen += b.realTokens();
                 }
+                double pairLoss = Double.NaN;
+                if (pairs != null) {
+                    Rng rng = seeds.data();
+                    Tensor pl = pairs.loss(model, processor, o.question(), o.pairs().batch(), tokens.pad(), e -> codes.get(PictureViews.key(e.id(), view(e, rng))),
+                            o.dropout(), rng);
+                    pl.mul(o.pairs().weight()).backward();
+                    pairLoss = pl.item();
+                }
                 if (frozen != null) frozen.zeroGrad();
                 GradClip.clipGradNorm(opt.params().values(), o.clip());
                 opt.step();
@@ -202,7 +213,7 @@ public final class LmTrainer {
                 step++;
                 double secs = (System.nanoTime() - t0) / 1e9;
                 StepReport report = new StepReport(step, o.steps(), loss, sums[Sample.TEXT] / counts[Sample.TEXT],
-                        sums[Sample.VISION] / counts[Sample.VISION], opt.lr(), tokensSeen / Math.max(secs, 1e-9));
+                        sums[Sample.VISION] / counts[Sample.VISION], opt.lr(), tokensSeen / Math.max(secs, 1e-9), pairLoss);
                 listener.step(report);
                 stopped = stop != null && stop.get() && step < o.steps();
                 double stepVal = Double.NaN;
@@ -212,7 +223,7 @@ public final class LmTrainer {
                     listener.checkpoint(step, valLoss, ckpt);
                 }
                 log.append(step, report.loss() + "," + report.textLoss() + "," + report.visionLoss() + "," + report.lr() + ","
-                        + report.tokensPerSecond() + "," + (Double.isNaN(stepVal) ? "" : Double.toString(stepVal)));
+                        + report.tokensPerSecond() + "," + (Double.isNaN(stepVal) ? "" : Double.toString(stepVal)) + (pairs == null ? "" : "," + pairLoss));
                 if (stopped) break;
             }
         }
@@ -318,8 +329,13 @@ public final class LmTrainer {
     private Sample draw(List<Manifest.Entry> train, double[] cumulative, List<String> directions, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
         Manifest.Entry e = train.get(cumulative == null ? rng.nextInt(train.size()) : pick(cumulative, rng.nextDouble()));
         String dir = directions.get(directions.size() == 1 ? 0 : rng.nextInt(directions.size()));
-        int views = dir.equals("i2t") ? views(e) : 0;
-        return sample(e, dir, codes.get(PictureViews.key(e.id(), views == 0 ? 0 : rng.nextInt(views + 1))), p, rng);
+        return sample(e, dir, codes.get(PictureViews.key(e.id(), dir.equals("i2t") ? view(e, rng) : 0)), p, rng);
+    }
+
+    /** The picture (0) or one of its views, with equal chance; 0 without drawing for entries without views. */
+    private int view(Manifest.Entry e, Rng rng) {
+        int views = views(e);
+        return views == 0 ? 0 : rng.nextInt(views + 1);
     }
 
     private Sample sample(Manifest.Entry e, String direction, EncodedVisual v, Emu3Processor p, Rng rng) {

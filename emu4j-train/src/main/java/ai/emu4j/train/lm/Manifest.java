@@ -17,13 +17,21 @@ import java.util.Set;
 /**
  * A dataset folder's {@value #FILE}: one JSON object per line with "id", "file" (a PNG, GIF or other
  * picture, relative to the folder), "kind" ("image" or "video"), "caption" and "split" ("train", "val" or
- * "test"), optionally "source" (the dataset of a mix it came from); other fields are ignored. Blank lines are skipped; any other bad line is an error naming it.
+ * "test"), optionally "source" (the dataset of a mix it came from) and "attributes" (an object; its string
+ * values are kept, for {@code --pair-by}); other fields are ignored. Blank lines are skipped; any other bad line is an error naming it.
  */
 public record Manifest(Path folder, List<Entry> entries) {
     public static final String FILE = "manifest.jsonl";
 
-    /** source: the manifest's optional "source" field (which dataset of a mix the entry came from), "" when absent. */
-    public record Entry(String id, Path file, boolean video, String caption, String split, String source) {}
+    /**
+     * source: the manifest's optional "source" field (which dataset of a mix the entry came from), "" when absent;
+     * attributes: the string-valued fields of its optional "attributes" object.
+     */
+    public record Entry(String id, Path file, boolean video, String caption, String split, String source, java.util.Map<String, String> attributes) {
+        public Entry {
+            attributes = java.util.Map.copyOf(attributes);
+        }
+    }
 
     public static Manifest read(Path folder) throws IOException {
         Path file = folder.resolve(FILE);
@@ -53,7 +61,13 @@ public record Manifest(Path folder, List<Entry> entries) {
             if (!media.startsWith(folder.normalize())) throw new IOException(where + "file " + rel + " lies outside the dataset folder");
             JsonNode source = n.get("source");
             if (source != null && !source.isTextual()) throw new IOException(where + "\"source\" must be a string");
-            out.add(new Entry(id, media, kind.equals("video"), caption.asText(), split, source == null ? "" : source.asText()));
+            JsonNode attrs = n.get("attributes");
+            if (attrs != null && !attrs.isObject()) throw new IOException(where + "\"attributes\" must be an object");
+            java.util.Map<String, String> strings = new java.util.HashMap<>();
+            if (attrs != null) attrs.properties().forEach(f -> {
+                if (f.getValue().isTextual()) strings.put(f.getKey(), f.getValue().asText());
+            });
+            out.add(new Entry(id, media, kind.equals("video"), caption.asText(), split, source == null ? "" : source.asText(), strings));
         }
         if (out.isEmpty()) throw new IOException(file + ": no entries");
         return new Manifest(folder, List.copyOf(out));
