@@ -88,8 +88,10 @@ public record Emu3Bundle(Path folder, JsonNode configJson, LlamaLoader.Loaded lm
                 imageArea, imageArea, vq.spatialFactor());
     }
 
+    /** The language model; with a visual summary stem, it finds pictures by {@link PictureSites}. */
     public LlamaModel model() {
-        return lm.model();
+        LlamaModel m = lm.model();
+        return m.config().visualSummary() ? m.withSummarySites(new PictureSites(tokens)) : m;
     }
 
     public int contextLength() {

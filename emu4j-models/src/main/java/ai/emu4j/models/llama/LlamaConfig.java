@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The fields of a Llama-family config.json that change the maths (Emu3, MobileLLaMA, Llama 2/3,
  * Qwen2 share them). Unknown fields are ignored; a present field with a wrong type is an error.
- * head_dim defaults to hidden_size / num_attention_heads as in transformers.
+ * head_dim defaults to hidden_size / num_attention_heads as in transformers. visual_summary is this
+ * project's own (no published checkpoint has it; absent means false): see {@link LlamaWeights.Summary}.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LlamaConfig(
@@ -30,7 +31,8 @@ public record LlamaConfig(
         @JsonProperty("max_position_embeddings") int maxPositionEmbeddings,
         @JsonProperty("head_dim") Integer headDim,
         @JsonProperty("hidden_act") String hiddenAct,
-        @JsonProperty("attention_dropout") Double attentionDropout) {
+        @JsonProperty("attention_dropout") Double attentionDropout,
+        @JsonProperty("visual_summary") Boolean visualSummary) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
@@ -41,6 +43,7 @@ public record LlamaConfig(
         if (tieWordEmbeddings == null) tieWordEmbeddings = false;
         if (hiddenAct == null) hiddenAct = "silu";
         if (attentionDropout == null) attentionDropout = 0.0;
+        if (visualSummary == null) visualSummary = false;
         if (headDim == null && numAttentionHeads > 0) headDim = hiddenSize / numAttentionHeads;
         positive("hidden_size", hiddenSize);
         positive("num_hidden_layers", numHiddenLayers);
@@ -93,6 +96,12 @@ public record LlamaConfig(
 
     /** A small config for tests, training from scratch and benchmarks. */
     public static LlamaConfig small(int vocab, int hidden, int layers, int heads, int kvHeads, int ffn, int maxPos) {
-        return new LlamaConfig(hidden, layers, heads, kvHeads, ffn, vocab, 10000.0, null, 1e-5, false, maxPos, null, "silu", 0.0);
+        return new LlamaConfig(hidden, layers, heads, kvHeads, ffn, vocab, 10000.0, null, 1e-5, false, maxPos, null, "silu", 0.0, false);
+    }
+
+    /** The same config with the visual summary stem on or off. */
+    public LlamaConfig withVisualSummary(boolean on) {
+        return new LlamaConfig(hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, intermediateSize, vocabSize, ropeTheta, ropeScaling,
+                rmsNormEps, tieWordEmbeddings, maxPositionEmbeddings, headDim, hiddenAct, attentionDropout, on);
     }
 }

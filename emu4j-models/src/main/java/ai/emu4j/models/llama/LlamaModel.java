@@ -1,15 +1,21 @@
 package ai.emu4j.models.llama;
 
 import ai.emu4j.core.ops.Attention;
+import ai.emu4j.core.ops.ConvOps;
 import ai.emu4j.core.ops.Dropout;
 import ai.emu4j.core.ops.Indexing;
 import ai.emu4j.core.ops.KVCache;
 import ai.emu4j.core.ops.Linalg;
 import ai.emu4j.core.ops.Norms;
+import ai.emu4j.core.ops.Reduce;
 import ai.emu4j.core.ops.Rope;
 import ai.emu4j.core.ops.Unary;
 import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.core.util.Rng;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A Llama-style decoder: pre-norm blocks of RMSNorm, grouped-query attention with rotate-half RoPE,
@@ -19,10 +25,28 @@ import ai.emu4j.core.util.Rng;
 public final class LlamaModel {
     private final LlamaConfig config;
     private final LlamaWeights weights;
+    private final SummarySite.Finder finder;
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights) {
+        this(config, weights, null);
+    }
+
+    private LlamaModel(LlamaConfig config, LlamaWeights weights, SummarySite.Finder finder) {
+        if (config.visualSummary() != (weights.summary() != null)) {
+            throw new IllegalArgumentException("config visual_summary is " + config.visualSummary() + " but the weights " + (weights.summary() != null ? "have" : "lack") + " the summary stem");
+        }
         this.config = config;
         this.weights = weights;
+        this.finder = finder;
+    }
+
+    /**
+     * This model, finding the pictures to summarise in every row of ids that {@link #forward(Tensor, int,
+     * KVCache[], float, Rng)} runs (the sequence grammar that says where a picture is belongs to the
+     * model family, not to this decoder).
+     */
+    public LlamaModel withSummarySites(SummarySite.Finder f) {
+        return new LlamaModel(config, weights, f);
     }
 
     public LlamaConfig config() {
@@ -50,6 +74,25 @@ public final class LlamaModel {
      * @param rng     dropout randomness; may be null when dropout is 0
      */
     public Tensor forward(Tensor ids, int startPos, KVCache[] caches, float dropout, Rng rng) {
+        return forward(ids, sites(ids), startPos, caches, dropout, rng);
+    }
+
+    /** The pictures the finder sees in ids (B, T); none without the summary stem. */
+    public List<SummarySite> sites(Tensor ids) {
+        if (weights.summary() == null) return List.of();
+        if (finder == null) throw new IllegalStateException("visual_summary needs a finder of pictures in the sequence (withSummarySites)");
+        int b = ids.size(0), t = ids.size(1);
+        int[] all = ids.toIntArray();
+        List<SummarySite> out = new ArrayList<>();
+        for (int r = 0; r < b; r++) out.addAll(finder.find(r, Arrays.copyOfRange(all, r * t, (r + 1) * t)));
+        return out;
+    }
+
+    /**
+     * As {@link #forward(Tensor, int, KVCache[], float, Rng)} with the pictures to summarise given: a
+     * trainer that hides a picture's codes from the sequence still summarises them.
+     */
+    public Tensor forward(Tensor ids, List<SummarySite> sites, int startPos, KVCache[] caches, float dropout, Rng rng) {
         int[] s = ids.shape();
         int b = s[0], t = s[1];
         int nh = config.numAttentionHeads(), nkv = config.numKeyValueHeads(), hd = config.headDim();
@@ -63,6 +106,7 @@ public final class LlamaModel {
         boolean training = dropout > 0;
 
         Tensor x = Indexing.embedding(weights.embedTokens(), ids);                           // (B, T, dim)
+        if (!sites.isEmpty()) x = x.add(summaries(sites, b, t));
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             LlamaWeights.Layer w = weights.layers().get(l);
             // attention
@@ -87,6 +131,37 @@ public final class LlamaModel {
             x = x.add(Dropout.dropout(Linalg.linear(gate.mul(up), w.downProj(), null), dropout, training, rng)); // (B, T, dim)
         }
         return Norms.rmsNorm(x, weights.norm(), config.rmsNormEps().floatValue());          // (B, T, dim)
+    }
+
+    /**
+     * (B, T, dim): each site's summary at its position, zeros elsewhere. Built as a product with a 0/1
+     * placement matrix so the gradient reaches the stem through the ordinary matmul backward.
+     */
+    private Tensor summaries(List<SummarySite> sites, int b, int t) {
+        Tensor[] rows = new Tensor[sites.size()];
+        float[] place = new float[Math.multiplyExact(Math.multiplyExact(b, t), sites.size())];
+        for (int i = 0; i < rows.length; i++) {
+            SummarySite site = sites.get(i);
+            if (site.row() < 0 || site.row() >= b || site.position() < 0 || site.position() >= t) {
+                throw new IllegalArgumentException("summary site at row " + site.row() + ", position " + site.position() + " is outside (" + b + ", " + t + ")");
+            }
+            rows[i] = summary(site);                                                          // (1, dim)
+            place[(site.row() * t + site.position()) * rows.length + i] = 1f;
+        }
+        Tensor all = Indexing.cat(rows, 0);                                                   // (K, dim)
+        return Linalg.matmul(Tensor.of(place, b * t, rows.length), all).reshape(b, t, config.hiddenSize());
+    }
+
+    /** One picture's summary (1, dim): the stem over its grid of code embeddings, averaged over the grid. */
+    public Tensor summary(SummarySite site) {
+        LlamaWeights.Summary w = weights.summary();
+        int h = site.height(), wd = site.width(), d = config.hiddenSize();
+        Tensor codes = Tensor.ofInts(site.codes(), 1, h * wd);
+        Tensor g = Indexing.embedding(weights.embedTokens(), codes)                          // (1, h*w, dim)
+                .transpose(1, 2).contiguous().reshape(1, d, h, wd);                          // (1, dim, h, w)
+        g = Unary.gelu(ConvOps.conv2d(g, w.conv1Weight(), w.conv1Bias(), 1, 1, 1, 1));       // (1, dim, h, w)
+        g = Unary.gelu(ConvOps.conv2d(g, w.conv2Weight(), w.conv2Bias(), 1, 1, 1, 1));       // (1, dim, h, w)
+        return Reduce.mean(g.reshape(1, d, h * wd), 2, false);                               // (1, dim)
     }
 
     /** Logits (..., vocab) for hidden states (..., dim). */

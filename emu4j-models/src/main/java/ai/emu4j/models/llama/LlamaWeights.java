@@ -16,7 +16,27 @@ public record LlamaWeights(
         Tensor embedTokens,          // (vocab, dim)
         List<Layer> layers,
         Tensor norm,                 // (dim)
-        Tensor lmHead) {             // (vocab, dim); the same tensor as embedTokens when tied
+        Tensor lmHead,               // (vocab, dim); the same tensor as embedTokens when tied
+        Summary summary) {           // null unless config visual_summary
+
+    public LlamaWeights(Tensor embedTokens, List<Layer> layers, Tensor norm, Tensor lmHead) {
+        this(embedTokens, layers, norm, lmHead, null);
+    }
+
+    /**
+     * The visual summary stem (config {@code visual_summary}, this project's addition to Emu3): two 3x3
+     * convolutions with GELU over a picture's grid of code embeddings, averaged over the grid into one
+     * vector that is added to the input at the picture's end-of-image token. Why: a transformer reading
+     * 64 code tokens memorises each training picture, while a pooled convolutional summary, pulled
+     * together across the two styles of an emoji, names emoji in a style never seen (tools/demo/code_probe.py).
+     */
+    public record Summary(
+            Tensor conv1Weight,          // (dim, dim, 3, 3)
+            Tensor conv1Bias,            // (dim)
+            Tensor conv2Weight,          // (dim, dim, 3, 3)
+            Tensor conv2Bias) {}         // (dim)
+
+    static final String SUMMARY = "model.visual_summary.";
 
     public record Layer(
             Tensor inputLayernorm,         // (dim)
@@ -48,6 +68,12 @@ public record LlamaWeights(
         }
         m.put("model.norm.weight", norm);
         if (lmHead != embedTokens) m.put("lm_head.weight", lmHead);
+        if (summary != null) {
+            m.put(SUMMARY + "conv1.weight", summary.conv1Weight);
+            m.put(SUMMARY + "conv1.bias", summary.conv1Bias);
+            m.put(SUMMARY + "conv2.weight", summary.conv2Weight);
+            m.put(SUMMARY + "conv2.bias", summary.conv2Bias);
+        }
         return m;
     }
 
@@ -70,6 +96,12 @@ public record LlamaWeights(
         }
         m.put("model.norm.weight", new int[] {d});
         if (!c.tieWordEmbeddings()) m.put("lm_head.weight", new int[] {c.vocabSize(), d});
+        if (c.visualSummary()) {
+            m.put(SUMMARY + "conv1.weight", new int[] {d, d, 3, 3});
+            m.put(SUMMARY + "conv1.bias", new int[] {d});
+            m.put(SUMMARY + "conv2.weight", new int[] {d, d, 3, 3});
+            m.put(SUMMARY + "conv2.bias", new int[] {d});
+        }
         return m;
     }
 
@@ -84,13 +116,16 @@ public record LlamaWeights(
                     t.get(p + "mlp.down_proj.weight")));
         }
         Tensor embed = t.get("model.embed_tokens.weight");
+        Summary summary = c.visualSummary() ? new Summary(t.get(SUMMARY + "conv1.weight"), t.get(SUMMARY + "conv1.bias"),
+                t.get(SUMMARY + "conv2.weight"), t.get(SUMMARY + "conv2.bias")) : null;
         return new LlamaWeights(embed, List.copyOf(layers), t.get("model.norm.weight"),
-                c.tieWordEmbeddings() ? embed : t.get("lm_head.weight"));
+                c.tieWordEmbeddings() ? embed : t.get("lm_head.weight"), summary);
     }
 
     /**
      * Fresh trainable weights: N(0, 0.02) for matrices (GPT-2/Llama practice), with the residual output
-     * projections scaled by 1/sqrt(2 * layers) as in GPT-2 so deep stacks start stable; norms at 1.
+     * projections scaled by 1/sqrt(2 * layers) as in GPT-2 so deep stacks start stable; norms at 1;
+     * the summary stem's biases at 0.
      */
     public static LlamaWeights init(LlamaConfig c, Rng rng) {
         Map<String, Tensor> t = new LinkedHashMap<>();
@@ -99,7 +134,9 @@ public record LlamaWeights(
             String name = e.getKey();
             int[] shape = e.getValue();
             Tensor w;
-            if (shape.length == 1) {
+            if (name.startsWith(SUMMARY) && name.endsWith(".bias")) {
+                w = Tensor.zeros(shape);
+            } else if (shape.length == 1) {
                 w = Tensor.ones(shape);
             } else {
                 float std = name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight") ? residualStd : 0.02f;

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,46 +21,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Checks the decoder against tools/fixtures/make_llama_fixtures.py (PyTorch, float64). */
 class LlamaModelTest {
-    private static Path fixture(String rel) throws URISyntaxException {
-        var url = LlamaModelTest.class.getResource("/fixtures/llama/" + rel);
-        if (url == null) throw new AssertionError("missing fixture fixtures/llama/" + rel + "; run tools/fixtures/make_llama_fixtures.py");
-        return Path.of(url.toURI());
-    }
-
-    private static JsonNode expected() throws Exception {
-        return new ObjectMapper().readTree(Files.readAllBytes(fixture("expected.json")));
-    }
-
-    private static Tensor ids(JsonNode rows) {
-        int b = rows.size(), t = rows.get(0).size();
-        int[] v = new int[b * t];
-        for (int i = 0; i < b; i++) for (int j = 0; j < t; j++) v[i * t + j] = rows.get(i).get(j).asInt();
-        return Tensor.ofInts(v, b, t);
-    }
+    private static final PyTorchFixture F = new PyTorchFixture("llama", "make_llama_fixtures.py");
 
     private static void assertClose(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what + " length");
-        double maxRef = 1e-6, maxErr = 0;
-        for (int i = 0; i < want.length; i++) {
-            maxRef = Math.max(maxRef, Math.abs(want[i]));
-            maxErr = Math.max(maxErr, Math.abs(want[i] - got[i]));
-        }
-        assertTrue(maxErr / maxRef <= 1e-4, what + ": relative error " + maxErr / maxRef);
-    }
-
-    private static float[] floats(JsonNode arr) {
-        float[] f = new float[arr.size()];
-        for (int i = 0; i < f.length; i++) f[i] = (float) arr.get(i).asDouble();
-        return f;
+        PyTorchFixture.assertClose(want, got, 1e-4, what);
     }
 
     @Test
     void logitsMatchPyTorchWithAndWithoutCache() throws Exception {
-        JsonNode exp = expected();
-        try (var loaded = LlamaLoader.load(fixture("model")); var ng = GradMode.noGrad()) {
+        JsonNode exp = F.expected();
+        try (var loaded = LlamaLoader.load(F.path("model")); var ng = GradMode.noGrad()) {
             LlamaModel m = loaded.model();
-            Tensor ids = ids(exp.get("ids"));
-            float[] want = floats(exp.get("logits"));
+            Tensor ids = PyTorchFixture.ids(exp.get("ids"));
+            float[] want = PyTorchFixture.floats(exp.get("logits"));
             assertClose(want, m.logits(m.forward(ids, 0, null, 0f, null)).toFloatArray(), "full logits");
 
             int b = ids.shape()[0], t = ids.shape()[1], v = m.config().vocabSize();
@@ -77,8 +49,8 @@ class LlamaModelTest {
 
     @Test
     void greedyGenerationIsTokenIdenticalFor64Steps() throws Exception {
-        JsonNode exp = expected();
-        try (var loaded = LlamaLoader.load(fixture("model")); var ng = GradMode.noGrad()) {
+        JsonNode exp = F.expected();
+        try (var loaded = LlamaLoader.load(F.path("model")); var ng = GradMode.noGrad()) {
             LlamaModel m = loaded.model();
             JsonNode p = exp.get("prompt");
             int[] prompt = new int[p.size()];
@@ -101,17 +73,17 @@ class LlamaModelTest {
 
     @Test
     void loaderNamesMissingAndMisShapedTensors(@TempDir Path dir) throws Exception {
-        Files.copy(fixture("model/model.safetensors"), dir.resolve("model.safetensors"));
-        String cfg = Files.readString(fixture("model/config.json")).replace("\"intermediate_size\": 48", "\"intermediate_size\": 40");
+        Files.copy(F.path("model/model.safetensors"), dir.resolve("model.safetensors"));
+        String cfg = Files.readString(F.path("model/config.json")).replace("\"intermediate_size\": 48", "\"intermediate_size\": 40");
         Files.writeString(dir.resolve("config.json"), cfg);
         IOException e = assertThrows(IOException.class, () -> LlamaLoader.load(dir));
         assertTrue(e.getMessage().contains("mlp.gate_proj.weight") && e.getMessage().contains("[48, 32]"), e.getMessage());
 
-        Files.writeString(dir.resolve("config.json"), Files.readString(fixture("model/config.json")).replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3"));
+        Files.writeString(dir.resolve("config.json"), Files.readString(F.path("model/config.json")).replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3"));
         e = assertThrows(IOException.class, () -> LlamaLoader.load(dir));
         assertTrue(e.getMessage().contains("missing tensor 'model.layers.2."), e.getMessage());
 
-        Files.writeString(dir.resolve("config.json"), Files.readString(fixture("model/config.json")).replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 3"));
+        Files.writeString(dir.resolve("config.json"), Files.readString(F.path("model/config.json")).replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 3"));
         e = assertThrows(IOException.class, () -> LlamaLoader.load(dir));
         assertTrue(e.getMessage().contains("num_key_value_heads"), e.getMessage());
     }

@@ -29,6 +29,7 @@ import java.nio.file.Path;
  *                      those rows of the loaded model
  * @param freezeVisualInput keep the visual tokens' input embeddings as they start (the output head still learns)
  * @param pairs         the contrastive pair loss ({@link PairLoss}), or {@link Pairs#OFF}
+ * @param summary       the visual summary stem ({@link ai.emu4j.models.llama.LlamaWeights.Summary}), or {@link Summary#OFF}
  */
 public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         int hidden, int layers, int heads, int kvHeads, int ffn, int context, double ropeTheta, float dropout,
@@ -36,7 +37,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         double weightDecay, double beta1, double beta2, double eps, double clip,
                         float visionWeight, boolean visionOnly, double captionDropout, String tasks, String question, String chatTemplate, boolean pack,
                         Path init, java.util.Map<String, Double> sourceWeights, java.util.Map<String, Integer> views,
-                        String visualInit, boolean freezeVisualInput, Pairs pairs, long checkpointEvery, boolean resume, long seed) {
+                        String visualInit, boolean freezeVisualInput, Pairs pairs, Summary summary, long checkpointEvery, boolean resume, long seed) {
     public LmOptions {
         positive("hidden size", hidden);
         positive("layers", layers);
@@ -69,6 +70,22 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
         if (visionOnly && views.values().stream().anyMatch(n -> n > 0)) throw new IllegalArgumentException("views feed visual-to-text samples, which vision-only training skips");
         if (visionOnly && tasks.equals("i2t")) throw new IllegalArgumentException("vision-only loss leaves nothing to learn from visual-to-text samples");
         java.util.Objects.requireNonNull(pairs, "pairs");
+        java.util.Objects.requireNonNull(summary, "summary");
+        if (summary.pairs() && !pairs.on()) throw new IllegalArgumentException("--pair-on summary needs --pair-by");
+    }
+
+    /**
+     * The visual summary stem: {@code on} adds it to the model; {@code only} is the share of visual-to-text
+     * pictures whose codes are hidden from the sequence (replaced by pad), so the caption must come through
+     * the summary; {@code pairs} applies the pair loss to the summaries instead of the caption-start states.
+     */
+    public record Summary(boolean on, double only, boolean pairs) {
+        public static final Summary OFF = new Summary(false, 0, false);
+
+        public Summary {
+            if (!(only >= 0 && only <= 1)) throw new IllegalArgumentException("the summary-only share must be in [0, 1], got " + only);
+            if (!on && (only > 0 || pairs)) throw new IllegalArgumentException("--summary-only and --pair-on summary need --visual-summary");
+        }
     }
 
     /**
@@ -124,6 +141,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 + (sourceWeights.isEmpty() ? "" : ",sources=" + new java.util.TreeMap<>(sourceWeights))
                 + (views.isEmpty() ? "" : ",views=" + new java.util.TreeMap<>(views))
                 + (visualInit.equals("random") ? "" : ",visualinit=" + visualInit) + (freezeVisualInput ? ",freezevisual" : "")
-                + (pairs.on() ? ",pairs=" + pairs.by() + ":" + pairs.weight() + ":" + pairs.batch() : "");
+                + (pairs.on() ? ",pairs=" + pairs.by() + ":" + pairs.weight() + ":" + pairs.batch() : "")
+                + (summary.on() ? ",summary=" + summary.only() + (summary.pairs() ? ":pairs" : "") : "");
     }
 }

@@ -11,11 +11,13 @@ import ai.emu4j.models.emu3.Emu3Bundle;
 import ai.emu4j.models.emu3.Emu3Processor;
 import ai.emu4j.models.emu3.EncodedVisual;
 import ai.emu4j.models.emu3.SpecialNames;
+import ai.emu4j.models.emu3.PictureSites;
 import ai.emu4j.models.emu3.VisionTokens;
 import ai.emu4j.models.llama.LlamaConfig;
 import ai.emu4j.models.llama.LlamaLoader;
 import ai.emu4j.models.llama.LlamaModel;
 import ai.emu4j.models.llama.LlamaWeights;
+import ai.emu4j.models.llama.SummarySite;
 import ai.emu4j.models.tokenizer.TextTokenizer;
 import ai.emu4j.models.tokenizer.TextTokenizers;
 import ai.emu4j.models.vq.Emu3VisionVQ;
@@ -124,10 +126,11 @@ public final class LmTrainer {
         for (Sample s : samples(train, codes, processor)) checkLength(s);
 
         LlamaConfig config = new LlamaConfig(o.hidden(), o.layers(), o.heads(), o.kvHeads(), o.ffn(), tokenizer.vocabSize(), o.ropeTheta(),
-                null, 1e-5, false, o.context(), null, "silu", (double) o.dropout());
+                null, 1e-5, false, o.context(), null, "silu", (double) o.dropout(), o.summary().on());
         Seeds seeds = Seeds.of(o.seed());
         LlamaWeights weights = LlamaWeights.init(config, seeds.init());
         LlamaModel model = new LlamaModel(config, weights);
+        if (o.summary().on()) model = model.withSummarySites(new PictureSites(tokens));
         if (o.init() != null && !o.resume()) initFrom(o.init(), config, weights, listener);
         Tensor embed = weights.named().get("model.embed_tokens.weight");                    // (vocab, hidden)
         if (appearance != null) {
@@ -190,7 +193,7 @@ public final class LmTrainer {
                         batch.add(Sample.concat(row));
                     }
                     Batch b = Batch.of(batch, tokens.pad(), o.visionWeight());
-                    Tensor logits = logits(model, b, o.dropout(), seeds.data());                // (B*T, vocab)
+                    Tensor logits = trainingLogits(model, b, tokens, seeds.data());              // (B*T, vocab)
                     Tensor l = Losses.crossEntropy(logits, b.targets(), b.weights(), IGNORE);
                     l.mul(1f / o.accum()).backward();
                     loss += l.item() / o.accum();
@@ -200,8 +203,9 @@ public final class LmTrainer {
                 double pairLoss = Double.NaN;
                 if (pairs != null) {
                     Rng rng = seeds.data();
-                    Tensor pl = pairs.loss(model, processor, o.question(), o.pairs().batch(), tokens.pad(), e -> codes.get(PictureViews.key(e.id(), view(e, rng))),
-                            o.dropout(), rng);
+                    java.util.function.Function<Manifest.Entry, EncodedVisual> visual = e -> codes.get(PictureViews.key(e.id(), view(e, rng)));
+                    Tensor pl = o.summary().pairs() ? pairs.summaryLoss(model, tokens, o.pairs().batch(), visual, rng)
+                            : pairs.loss(model, processor, o.question(), o.pairs().batch(), tokens.pad(), visual, o.dropout(), rng);
                     pl.mul(o.pairs().weight()).backward();
                     pairLoss = pl.item();
                 }
@@ -309,6 +313,10 @@ public final class LmTrainer {
             Map<String, Tensor> src = from.model().weights().named();
             for (Map.Entry<String, Tensor> e : weights.named().entrySet()) {
                 Tensor s = src.get(e.getKey());
+                if (s == null && e.getKey().startsWith("model.visual_summary.")) {
+                    listener.log("--init " + folder + " has no visual summary stem: " + e.getKey() + " starts fresh");
+                    continue;
+                }
                 if (s == null) throw new IllegalArgumentException("--init " + folder + ": no tensor " + e.getKey());
                 float[] values = s.toFloatArray();
                 System.arraycopy(values, 0, e.getValue().dataF32(), 0, values.length);
@@ -343,6 +351,33 @@ public final class LmTrainer {
         // Caption dropout draws for every text-to-visual sample, so the data stream does not depend on its outcome.
         boolean drop = rng.nextDouble() < o.captionDropout();
         return Sample.textToVisual(p, drop ? "" : e.caption(), v, o.visionOnly());
+    }
+
+    /**
+     * The training forward: with {@code --summary-only}, each captioning picture of the batch has its
+     * codes replaced by pad with that chance (one draw per such picture, from the data stream) while its
+     * summary still reads them, so the caption must come through the summary (tools/demo/code_probe.py:
+     * without this the summary is one more token the model learns to ignore).
+     */
+    private Tensor trainingLogits(LlamaModel model, Batch b, VisionTokens tokens, Rng rng) {
+        List<SummarySite> sites = model.sites(b.inputs());
+        Tensor inputs = b.inputs();
+        if (o.summary().only() > 0 && !sites.isEmpty()) {
+            int t = inputs.size(1);
+            int[] ids = inputs.toIntArray(), targets = b.targets().toIntArray();
+            for (SummarySite site : sites) {
+                int first = site.position() - 1 - site.height() * (site.width() + 1);           // the first code
+                boolean captioning = targets[site.row() * t + first - 1] == IGNORE;              // its codes are not predicted
+                if (!captioning || rng.nextDouble() >= o.summary().only()) continue;
+                for (int y = 0; y < site.height(); y++) {
+                    for (int x = 0; x < site.width(); x++) ids[site.row() * t + first + y * (site.width() + 1) + x] = tokens.pad();
+                }
+            }
+            inputs = Tensor.ofInts(ids, inputs.size(0), t);
+        }
+        Tensor hidden = model.forward(inputs, sites, 0, null, o.dropout(), rng);             // (B, T, dim)
+        Tensor logits = model.logits(hidden);                                                // (B, T, vocab)
+        return logits.reshape(logits.size(0) * logits.size(1), logits.size(2));
     }
 
     private static Tensor logits(LlamaModel model, Batch b, float dropout, Rng rng) {
@@ -397,6 +432,8 @@ public final class LmTrainer {
         Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp");
         try {
             ObjectNode c = JSON.valueToTree(config);
+            // Ours alone: a folder without it reads as false, so plain models keep Emu3's field set.
+            if (!config.visualSummary()) c.remove("visual_summary");
             c.putArray("architectures").add("Emu3ForCausalLM");
             c.put("model_type", "Emu3");
             c.put("torch_dtype", "float32");

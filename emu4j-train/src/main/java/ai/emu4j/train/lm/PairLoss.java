@@ -7,7 +7,9 @@ import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.core.util.Rng;
 import ai.emu4j.models.emu3.Emu3Processor;
 import ai.emu4j.models.emu3.EncodedVisual;
+import ai.emu4j.models.emu3.VisionTokens;
 import ai.emu4j.models.llama.LlamaModel;
+import ai.emu4j.models.llama.SummarySite;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,21 +66,46 @@ final class PairLoss {
      */
     Tensor loss(LlamaModel model, Emu3Processor p, String question, int batch, int pad, Function<Manifest.Entry, EncodedVisual> visual,
                 float dropout, Rng rng) {
+        EncodedVisual[] pictures = draw(batch, visual, rng);
+        int[][] prompts = new int[2 * batch][];
+        for (int i = 0; i < prompts.length; i++) prompts[i] = p.understandingPrompt(pictures[i].block(p), question);
+        Tensor states = lastStates(model, prompts, pad, dropout, rng);                       // (2 * batch, dim)
+        return contrastive(states.slice(0, 0, batch), states.slice(0, batch, 2 * batch), TEMPERATURE);
+    }
+
+    /**
+     * The same draw, the loss on the pictures' visual summaries ({@code --pair-on summary}): no pass
+     * through the decoder, so it costs 2 x batch runs of the summary stem and nothing else.
+     */
+    Tensor summaryLoss(LlamaModel model, VisionTokens tokens, int batch, Function<Manifest.Entry, EncodedVisual> visual, Rng rng) {
+        EncodedVisual[] pictures = draw(batch, visual, rng);
+        Tensor[] summaries = new Tensor[pictures.length];
+        for (int i = 0; i < pictures.length; i++) {
+            EncodedVisual v = pictures[i];
+            int[] ids = new int[v.codes().length];
+            for (int k = 0; k < ids.length; k++) ids[k] = tokens.visualId(v.codes()[k]);
+            summaries[i] = model.summary(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width()));   // (1, dim)
+        }
+        Tensor s = Indexing.cat(summaries, 0);                                                // (2 * batch, dim)
+        return contrastive(s.slice(0, 0, batch), s.slice(0, batch, 2 * batch), TEMPERATURE);
+    }
+
+    /** batch distinct groups and two distinct members of each: first members in [0, batch), second in [batch, 2 batch). */
+    private EncodedVisual[] draw(int batch, Function<Manifest.Entry, EncodedVisual> visual, Rng rng) {
         List<Integer> chosen = new ArrayList<>(batch);
         while (chosen.size() < batch) {
             int g = rng.nextInt(groups.size());
             if (!chosen.contains(g)) chosen.add(g);
         }
-        int[][] prompts = new int[2 * batch][];
+        EncodedVisual[] out = new EncodedVisual[2 * batch];
         for (int i = 0; i < batch; i++) {
             List<Manifest.Entry> g = groups.get(chosen.get(i));
             int a = rng.nextInt(g.size()), b = rng.nextInt(g.size() - 1);
             if (b >= a) b++;
-            prompts[i] = p.understandingPrompt(visual.apply(g.get(a)).block(p), question);
-            prompts[batch + i] = p.understandingPrompt(visual.apply(g.get(b)).block(p), question);
+            out[i] = visual.apply(g.get(a));
+            out[batch + i] = visual.apply(g.get(b));
         }
-        Tensor states = lastStates(model, prompts, pad, dropout, rng);                       // (2 * batch, dim)
-        return contrastive(states.slice(0, 0, batch), states.slice(0, batch, 2 * batch), TEMPERATURE);
+        return out;
     }
 
     /** The final hidden state at each prompt's last token; prompts are right-padded, which causal attention never reads back. */

@@ -136,7 +136,7 @@ class LmTrainerTest {
         LmOptions wide = new LmOptions(o.data(), o.tokenizer(), o.vq(), o.output(), 48, o.layers(), o.heads(), o.kvHeads(), o.ffn(), o.context(),
                 o.ropeTheta(), o.dropout(), o.imageArea(), o.batch(), o.accum(), o.steps(), o.lr(), o.minLr(), o.warmup(), o.weightDecay(), o.beta1(),
                 o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), o.tasks(), o.question(), o.chatTemplate(), o.pack(),
-                o.init(), o.sourceWeights(), o.views(), o.visualInit(), o.freezeVisualInput(), o.pairs(), o.checkpointEvery(), o.resume(), o.seed());
+                o.init(), o.sourceWeights(), o.views(), o.visualInit(), o.freezeVisualInput(), o.pairs(), o.summary(), o.checkpointEvery(), o.resume(), o.seed());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LmTrainer(wide).run(new Recorder(-1), null));
         assertTrue(e.getMessage().contains("--init") && e.getMessage().contains("hidden 32"), e.getMessage());
     }
@@ -213,7 +213,7 @@ class LmTrainerTest {
                     base.ffn(), base.context(), base.ropeTheta(), base.dropout(), base.imageArea(), base.batch(), base.accum(), base.steps(), base.lr(),
                     base.minLr(), base.warmup(), base.weightDecay(), base.beta1(), base.beta2(), base.eps(), base.clip(), base.visionWeight(),
                     base.visionOnly(), base.captionDropout(), base.tasks(), base.question(), base.chatTemplate(), base.pack(), base.init(),
-                    base.sourceWeights(), base.views(), "appearance", freeze[run], base.pairs(), base.checkpointEvery(), base.resume(), base.seed());
+                    base.sourceWeights(), base.views(), "appearance", freeze[run], base.pairs(), base.summary(), base.checkpointEvery(), base.resume(), base.seed());
             Recorder r = new Recorder(-1);
             new LmTrainer(o).run(r, null);
             assertTrue(r.log.stream().anyMatch(l -> l.contains("what each code looks like")), r.log.toString());
@@ -233,7 +233,7 @@ class LmTrainerTest {
             new LmOptions(b.data(), b.tokenizer(), b.vq(), b.output(), b.hidden(), b.layers(), b.heads(), b.kvHeads(), b.ffn(), b.context(), b.ropeTheta(),
                     b.dropout(), b.imageArea(), b.batch(), b.accum(), b.steps(), b.lr(), b.minLr(), b.warmup(), b.weightDecay(), b.beta1(), b.beta2(), b.eps(),
                     b.clip(), b.visionWeight(), b.visionOnly(), b.captionDropout(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), b.init(),
-                    b.sourceWeights(), b.views(), "pixels", false, b.pairs(), b.checkpointEvery(), b.resume(), b.seed());
+                    b.sourceWeights(), b.views(), "pixels", false, b.pairs(), b.summary(), b.checkpointEvery(), b.resume(), b.seed());
         });
     }
 

@@ -96,7 +96,7 @@ class PairLossTest {
     }
 
     /** Gives the tiny setup's pictures an attribute that pairs them two by two. */
-    private static void addPairAttribute(Path data) throws IOException {
+    static void addPairAttribute(Path data) throws IOException {
         Path manifest = data.resolve(Manifest.FILE);
         List<String> out = new ArrayList<>();
         int i = 0;
@@ -111,7 +111,7 @@ class PairLossTest {
         return new LmOptions(b.data(), b.tokenizer(), b.vq(), b.output(), b.hidden(), b.layers(), b.heads(), b.kvHeads(), b.ffn(), b.context(), b.ropeTheta(),
                 b.dropout(), b.imageArea(), b.batch(), b.accum(), steps, b.lr(), b.minLr(), b.warmup(), b.weightDecay(), b.beta1(), b.beta2(), b.eps(),
                 b.clip(), b.visionWeight(), b.visionOnly(), b.captionDropout(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), b.init(),
-                b.sourceWeights(), b.views(), b.visualInit(), b.freezeVisualInput(), new LmOptions.Pairs("thing", 0.5f, 2), b.checkpointEvery(), resume, b.seed());
+                b.sourceWeights(), b.views(), b.visualInit(), b.freezeVisualInput(), new LmOptions.Pairs("thing", 0.5f, 2), b.summary(), b.checkpointEvery(), resume, b.seed());
     }
 
     @Test
