@@ -15,7 +15,9 @@ import ai.emu4j.core.util.Rng;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Llama-style decoder: pre-norm blocks of RMSNorm, grouped-query attention with rotate-half RoPE,
@@ -138,30 +140,53 @@ public final class LlamaModel {
      * placement matrix so the gradient reaches the stem through the ordinary matmul backward.
      */
     private Tensor summaries(List<SummarySite> sites, int b, int t) {
-        Tensor[] rows = new Tensor[sites.size()];
-        float[] place = new float[Math.multiplyExact(Math.multiplyExact(b, t), sites.size())];
-        for (int i = 0; i < rows.length; i++) {
+        int k = sites.size();
+        float[] place = new float[Math.multiplyExact(Math.multiplyExact(b, t), k)];
+        for (int i = 0; i < k; i++) {
             SummarySite site = sites.get(i);
             if (site.row() < 0 || site.row() >= b || site.position() < 0 || site.position() >= t) {
                 throw new IllegalArgumentException("summary site at row " + site.row() + ", position " + site.position() + " is outside (" + b + ", " + t + ")");
             }
-            rows[i] = summary(site);                                                          // (1, dim)
-            place[(site.row() * t + site.position()) * rows.length + i] = 1f;
+            place[(site.row() * t + site.position()) * k + i] = 1f;
         }
-        Tensor all = Indexing.cat(rows, 0);                                                   // (K, dim)
-        return Linalg.matmul(Tensor.of(place, b * t, rows.length), all).reshape(b, t, config.hiddenSize());
+        return Linalg.matmul(Tensor.of(place, b * t, k), summaries(sites)).reshape(b, t, config.hiddenSize());
     }
 
-    /** One picture's summary (1, dim): the stem over its grid of code embeddings, averaged over the grid. */
-    public Tensor summary(SummarySite site) {
+    /**
+     * The sites' summaries (K, dim), in their order. Sites of one grid size run through the stem as one
+     * batch: per site, the convolutions on an 8x8 grid are too small to keep the cores busy.
+     */
+    public Tensor summaries(List<SummarySite> sites) {
+        Map<List<Integer>, List<Integer>> byGrid = new LinkedHashMap<>();
+        for (int i = 0; i < sites.size(); i++) byGrid.computeIfAbsent(List.of(sites.get(i).height(), sites.get(i).width()), g -> new ArrayList<>()).add(i);
+        Tensor[] parts = new Tensor[byGrid.size()];
+        int[] order = new int[sites.size()];
+        int p = 0, n = 0;
+        for (List<Integer> group : byGrid.values()) {
+            List<SummarySite> same = group.stream().map(sites::get).toList();
+            parts[p++] = stem(same);                                                          // (K_g, dim)
+            for (int i : group) order[n++] = i;
+        }
+        Tensor grouped = parts.length == 1 ? parts[0] : Indexing.cat(parts, 0);             // (K, dim), grouped order
+        boolean inOrder = true;
+        for (int i = 0; i < order.length; i++) inOrder &= order[i] == i;
+        if (inOrder) return grouped;
+        float[] perm = new float[order.length * order.length];                              // row order[j] takes grouped row j
+        for (int j = 0; j < order.length; j++) perm[order[j] * order.length + j] = 1f;
+        return Linalg.matmul(Tensor.of(perm, order.length, order.length), grouped);
+    }
+
+    /** The stem over pictures of one grid size: (K, dim). */
+    private Tensor stem(List<SummarySite> same) {
         LlamaWeights.Summary w = weights.summary();
-        int h = site.height(), wd = site.width(), d = config.hiddenSize();
-        Tensor codes = Tensor.ofInts(site.codes(), 1, h * wd);
-        Tensor g = Indexing.embedding(weights.embedTokens(), codes)                          // (1, h*w, dim)
-                .transpose(1, 2).contiguous().reshape(1, d, h, wd);                          // (1, dim, h, w)
-        g = Unary.gelu(ConvOps.conv2d(g, w.conv1Weight(), w.conv1Bias(), 1, 1, 1, 1));       // (1, dim, h, w)
-        g = Unary.gelu(ConvOps.conv2d(g, w.conv2Weight(), w.conv2Bias(), 1, 1, 1, 1));       // (1, dim, h, w)
-        return Reduce.mean(g.reshape(1, d, h * wd), 2, false);                               // (1, dim)
+        int k = same.size(), h = same.get(0).height(), wd = same.get(0).width(), d = config.hiddenSize();
+        int[] ids = new int[k * h * wd];
+        for (int i = 0; i < k; i++) System.arraycopy(same.get(i).codes(), 0, ids, i * h * wd, h * wd);
+        Tensor g = Indexing.embedding(weights.embedTokens(), Tensor.ofInts(ids, k, h * wd))  // (K, h*w, dim)
+                .transpose(1, 2).contiguous().reshape(k, d, h, wd);                          // (K, dim, h, w)
+        g = Unary.gelu(ConvOps.conv2d(g, w.conv1Weight(), w.conv1Bias(), 1, 1, 1, 1));       // (K, dim, h, w)
+        g = Unary.gelu(ConvOps.conv2d(g, w.conv2Weight(), w.conv2Bias(), 1, 1, 1, 1));       // (K, dim, h, w)
+        return Reduce.mean(g.reshape(k, d, h * wd), 2, false);                               // (K, dim)
     }
 
     /** Logits (..., vocab) for hidden states (..., dim). */

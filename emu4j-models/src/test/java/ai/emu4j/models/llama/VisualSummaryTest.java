@@ -132,6 +132,23 @@ class VisualSummaryTest {
     }
 
     @Test
+    void batchedSummariesKeepTheSitesOrderAcrossGridSizes() throws Exception {
+        JsonNode exp = F.expected();
+        try (var loaded = LlamaLoader.load(F.path("model")); var ng = GradMode.noGrad()) {
+            LlamaModel m = loaded.model();
+            List<SummarySite> given = sites(exp.get("sites"));                                // grids 2x3, 3x2, 1x4
+            SummarySite again = new SummarySite(0, 1, given.get(1).codes(), 2, 3);             // 2x3 again: grouped before the 3x2
+            List<SummarySite> mixed = List.of(given.get(0), given.get(1), again, given.get(2));
+            float[] all = m.summaries(mixed).toFloatArray();
+            int d = m.config().hiddenSize();
+            for (int i = 0; i < mixed.size(); i++) {
+                float[] one = m.summaries(List.of(mixed.get(i))).toFloatArray();
+                PyTorchFixture.assertClose(one, java.util.Arrays.copyOfRange(all, i * d, (i + 1) * d), 1e-6, "site " + i);
+            }
+        }
+    }
+
+    @Test
     void badSitesAndMismatchedWeightsAreRefused() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> new SummarySite(0, 0, new int[5], 2, 3));
         assertThrows(IllegalArgumentException.class, () -> new SummarySite(0, 0, new int[0], 0, 0));

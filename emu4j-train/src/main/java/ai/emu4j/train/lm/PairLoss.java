@@ -79,14 +79,13 @@ final class PairLoss {
      */
     Tensor summaryLoss(LlamaModel model, VisionTokens tokens, int batch, Function<Manifest.Entry, EncodedVisual> visual, Rng rng) {
         EncodedVisual[] pictures = draw(batch, visual, rng);
-        Tensor[] summaries = new Tensor[pictures.length];
-        for (int i = 0; i < pictures.length; i++) {
-            EncodedVisual v = pictures[i];
+        List<SummarySite> sites = new ArrayList<>(pictures.length);
+        for (EncodedVisual v : pictures) {
             int[] ids = new int[v.codes().length];
             for (int k = 0; k < ids.length; k++) ids[k] = tokens.visualId(v.codes()[k]);
-            summaries[i] = model.summary(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width()));   // (1, dim)
+            sites.add(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width()));
         }
-        Tensor s = Indexing.cat(summaries, 0);                                                // (2 * batch, dim)
+        Tensor s = model.summaries(sites);                                                   // (2 * batch, dim)
         return contrastive(s.slice(0, 0, batch), s.slice(0, batch, 2 * batch), TEMPERATURE);
     }
 
