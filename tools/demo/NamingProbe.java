@@ -6,6 +6,7 @@ import ai.emu4j.eval.EvalData;
 import ai.emu4j.eval.PixelNeighbours;
 import ai.emu4j.models.emu3.Emu3Bundle;
 import ai.emu4j.models.emu3.Understanding;
+import ai.emu4j.models.llama.SummarySite;
 import ai.emu4j.models.sampling.Sampler;
 import ai.emu4j.models.vq.RgbImage;
 
@@ -24,7 +25,9 @@ import java.util.Locale;
  * model's greedy caption (as {@code emu4j eval} scores it) and the name of the pixel-nearest training
  * picture (the eval's baseline); then the counts, and how often the training picture nearest by the
  * model's own caption-start state (final hidden state at the prompt's last token, cosine) has the right
- * name: whether the model's states tell the styles apart less than its captions show.
+ * name: whether the model's states tell the styles apart less than its captions show. For a model with a
+ * visual summary stem (config visual_summary) also how often the training picture nearest by visual summary
+ * (cosine) has the right name: what the stem has learnt, before the caption head uses it.
  */
 public class NamingProbe {
     static final String QUESTION = "Describe the image";
@@ -34,20 +37,21 @@ public class NamingProbe {
         try (Emu3Bundle b = Emu3Bundle.load(Path.of(args[0]))) {
             EvalData d = EvalData.read(Path.of(args[1]));
             PixelNeighbours pixels = new PixelNeighbours();
-            List<float[]> states = new ArrayList<>();
+            boolean stem = b.model().config().visualSummary();
+            List<float[]> states = new ArrayList<>(), summaries = new ArrayList<>();
             List<String> names = new ArrayList<>();
             for (ManifestEntry e : d.select(EvalData.EMOJI, Split.TRAIN)) {
                 pixels.add(d.image(e), name(e));
                 states.add(state(b, d.image(e)));
+                if (stem) summaries.add(summary(b, d.image(e)));
                 names.add(name(e));
             }
-            int n = 0, caption = 0, pixel = 0, agree = 0, state = 0;
+            int n = 0, caption = 0, pixel = 0, agree = 0, state = 0, bySummary = 0;
             for (ManifestEntry e : d.select(EvalData.EMOJI, Split.TEST)) {
                 RgbImage picture = d.image(e);
                 String right = name(e), said = firstClause(caption(b, picture)), near = pixels.nearest(picture);
-                float[] q = state(b, picture);
-                int best = 0;
-                for (int i = 1; i < states.size(); i++) if (dot(q, states.get(i)) > dot(q, states.get(best))) best = i;
+                int best = nearest(state(b, picture), states);
+                if (stem && names.get(nearest(summary(b, picture), summaries)).equals(right)) bySummary++;
                 n++;
                 if (said.equals(right)) caption++;
                 if (near.equals(right)) pixel++;
@@ -55,8 +59,8 @@ public class NamingProbe {
                 if (names.get(best).equals(right)) state++;
                 System.out.printf(Locale.ROOT, "%-40s | %-32s | %s%n", right + " (" + e.attributes().get("style") + ")", said, near);
             }
-            System.out.printf(Locale.ROOT, "%d pictures: caption names %d, pixel nearest neighbour %d, both say the same %d; nearest by caption-start state %d%n",
-                    n, caption, pixel, agree, state);
+            System.out.printf(Locale.ROOT, "%d pictures: caption names %d, pixel nearest neighbour %d, both say the same %d; nearest by caption-start state %d%s%n",
+                    n, caption, pixel, agree, state, stem ? "; nearest by visual summary " + bySummary : "");
         }
     }
 
@@ -86,11 +90,30 @@ public class NamingProbe {
             Tensor h = b.model().forward(Tensor.ofInts(prompt, 1, prompt.length), 0, b.model().newCaches(1, prompt.length), 0f, null);
             float[] all = h.toFloatArray();
             int dim = all.length / prompt.length;
-            float[] v = java.util.Arrays.copyOfRange(all, (prompt.length - 1) * dim, prompt.length * dim);
-            double norm = Math.sqrt(dot(v, v));
-            for (int i = 0; i < v.length; i++) v[i] /= (float) norm;
-            return v;
+            return unit(java.util.Arrays.copyOfRange(all, (prompt.length - 1) * dim, prompt.length * dim));
         }
+    }
+
+    /** Unit-length visual summary of the picture's codes. */
+    static float[] summary(Emu3Bundle b, RgbImage picture) {
+        var v = b.encodeImage(picture);
+        int[] ids = new int[v.codes().length];
+        for (int k = 0; k < ids.length; k++) ids[k] = b.tokens().visualId(v.codes()[k]);
+        try (var ng = GradMode.noGrad()) {
+            return unit(b.model().summaries(List.of(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width()))).toFloatArray());
+        }
+    }
+
+    static int nearest(float[] q, List<float[]> pool) {
+        int best = 0;
+        for (int i = 1; i < pool.size(); i++) if (dot(q, pool.get(i)) > dot(q, pool.get(best))) best = i;
+        return best;
+    }
+
+    static float[] unit(float[] v) {
+        double norm = Math.sqrt(dot(v, v));
+        for (int i = 0; i < v.length; i++) v[i] /= (float) norm;
+        return v;
     }
 
     static double dot(float[] a, float[] b) {
