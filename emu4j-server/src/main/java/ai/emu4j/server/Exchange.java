@@ -24,6 +24,8 @@ final class Exchange {
     final String method;
     final String path;
     private boolean committed;
+    /** The body was read to its end (or there is none): the connection can carry the next request. */
+    private boolean drained;
 
     private final java.util.concurrent.atomic.AtomicLong disconnects;
     final java.util.concurrent.atomic.AtomicLong probes;
@@ -58,19 +60,32 @@ final class Exchange {
         long drainable = 4 * max;
         try (InputStream in = Content.Source.asInputStream(request)) {
             if (declared > max) {
-                if (declared <= drainable) in.skipNBytes(declared);
+                if (declared <= drainable) {
+                    in.skipNBytes(declared);
+                    drained = true;
+                }
                 throw ApiError.limit(413, null, "max_body_bytes", "request body of " + declared + " bytes is over " + max + " bytes");
             }
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             if (data.length > max) {
                 long skipped = data.length;
                 while (skipped < drainable && in.read() >= 0) skipped++;
+                drained = skipped < drainable;
                 throw ApiError.limit(413, null, "max_body_bytes", "request body is over " + max + " bytes");
             }
+            drained = true;
             return data;
         } catch (java.io.EOFException e) {
             throw ApiError.invalid(null, "request body ended before its Content-Length");
         }
+    }
+
+    /**
+     * Whether part of the request body may still be in flight. Jetty closes such a connection after the response;
+     * without a Connection: close header the client would pool it and lose its next request on the closed socket.
+     */
+    boolean bodyUnread() {
+        return !drained && request.getLength() != 0;
     }
 
     void json(int status, Object value) throws IOException {

@@ -240,6 +240,25 @@ class HostileRequestsTest {
         assertEquals(200, s.send(s.get("/health")).status(), "/health is public");
     }
 
+    /**
+     * A request refused before its body is read leaves bytes in flight, so its connection must not be reused: the
+     * reply says Connection: close, and the pooled client's next requests all get answers.
+     */
+    @Test
+    void refusedBodiesDoNotPoisonPooledConnections() throws Exception {
+        String big = "{\"prompt\":\"" + "b".repeat(200 * 1024) + "\"}";
+        for (int i = 0; i < 12; i++) {
+            TestServer.Reply r = s.send(s.post("/v1/images/generations", big));
+            assertEquals(401, r.status());
+            assertEquals("close", r.headers().firstValue("connection").orElse(""), "a refused body's connection is closed");
+            expect(s.send(s.post("/v1/chat/completions", "{}")), 401, "authentication_error", "missing API key");
+            assertEquals(200, s.send(s.get("/health")).status());
+        }
+        TestServer.Reply read = post("/v1/images/generations", "{\"prompt\":7}");
+        assertEquals(400, read.status());
+        assertTrue(read.headers().firstValue("connection").isEmpty(), "a body read to its end keeps the connection");
+    }
+
     @Test
     void foreignOriginAndHost() throws Exception {
         expect(s.send(auth(s.get("/v1/models")).header("Origin", "http://evil.example")), 403, "permission_error", "evil.example");
