@@ -76,7 +76,7 @@ public final class TrainCommand implements Runnable {
         @Option(paramLabel = "X", names = "--vision-weight", defaultValue = "0.5", description = "Loss weight of vision tokens (paper: 0.5); default ${DEFAULT-VALUE}.") float visionWeight;
         @Option(names = "--vision-only", description = "Loss on visual codes only, text-to-visual samples only (Emu3's released SFT).") boolean visionOnly;
         @Option(paramLabel = "X", names = "--caption-dropout", defaultValue = "0.05", description = "Share of empty captions, for CFG; default ${DEFAULT-VALUE}.") double captionDropout;
-        @Option(paramLabel = "WHICH", names = "--tasks", defaultValue = "both", description = "both, t2i or i2t; default ${DEFAULT-VALUE}.") String tasks;
+        @Option(paramLabel = "WHICH", names = "--tasks", defaultValue = "both", description = "both, t2i, i2t, or i2t=P (both, visual to text with chance P); default ${DEFAULT-VALUE}.") String tasks;
         @Option(paramLabel = "TEXT", names = "--question", defaultValue = CaptionCommand.DEFAULT_QUESTION, description = "User text of captioning samples; default: ${DEFAULT-VALUE}.") String question;
         @Option(paramLabel = "TEXT", names = "--chat-template", description = "Template with {image_prompt} and {text_prompt}; default Emu3's.") String chatTemplate;
         @Option(names = "--pack", description = "Pack whole samples back to back up to the context instead of padding each (Emu3's pre-training).") boolean pack;

@@ -14,7 +14,9 @@ import java.nio.file.Path;
  * @param visionOnly    loss on visual codes only (Emu3's released SFT); visual-to-text samples are then skipped
  * @param captionDropout probability that a text-to-visual sample gets an empty caption (Emu3: 0.05), which
  *                       trains the unconditional branch classifier-free guidance needs
- * @param tasks         both, t2i (text to visual) or i2t (visual to text)
+ * @param tasks         both (each direction with equal chance), t2i (text to visual), i2t (visual to text), or
+ *                      i2t=P: both, visual to text with chance P (more captioning practice without giving up
+ *                      generation entirely)
  * @param question      the user text of visual-to-text samples (the chat template adds "." after it)
  * @param pack          rows of whole samples back to back up to the context instead of one padded sample per row
  * @param init          model folder whose language-model weights start the run (fine-tuning); null for a fresh
@@ -56,7 +58,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         if (!(clip > 0)) throw new IllegalArgumentException("gradient clip must be positive, got " + clip);
         if (checkpointEvery <= 0) throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointEvery);
-        if (!tasks.equals("both") && !tasks.equals("t2i") && !tasks.equals("i2t")) throw new IllegalArgumentException("tasks must be both, t2i or i2t, got " + tasks);
+        i2tShare(tasks);
         ai.emu4j.models.emu3.Emu3Processor.checkTemplate(chatTemplate);
         sourceWeights = java.util.Map.copyOf(sourceWeights);
         for (var e : sourceWeights.entrySet()) {
@@ -106,6 +108,33 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
         public boolean on() {
             return by != null;
         }
+    }
+
+    /**
+     * The chance that a drawn sample is visual to text: NaN for "both" (drawn as one of two, as always),
+     * 0 for t2i, 1 for i2t, P for i2t=P with 0 < P < 1.
+     */
+    public double i2tShare() {
+        return i2tShare(tasks);
+    }
+
+    private static double i2tShare(String tasks) {
+        switch (tasks) {
+            case "both": return Double.NaN;
+            case "t2i": return 0;
+            case "i2t": return 1;
+            default:
+        }
+        String bad = "tasks must be both, t2i, i2t or i2t=P with 0 < P < 1, got " + tasks;
+        if (!tasks.startsWith("i2t=")) throw new IllegalArgumentException(bad);
+        double p;
+        try {
+            p = Double.parseDouble(tasks.substring(4));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(bad);
+        }
+        if (!(p > 0 && p < 1)) throw new IllegalArgumentException(bad);
+        return p;
     }
 
     /** Each view costs a VQ encode and its codes in the cache; 64 views of 4,000 pictures is about 20 minutes of encoding. */

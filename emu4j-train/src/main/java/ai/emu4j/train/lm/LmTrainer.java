@@ -121,7 +121,7 @@ public final class LmTrainer {
             appearance = o.visualInit().equals("appearance") && !o.resume() ? CodeAppearance.features(vq) : null;
         }
         List<Sample> valSamples = samples(val, codes, processor);
-        List<String> directions = o.tasks().equals("both") ? List.of("t2i", "i2t") : List.of(o.tasks());
+        List<String> directions = o.tasks().equals("t2i") || o.tasks().equals("i2t") ? List.of(o.tasks()) : List.of("t2i", "i2t");
         if (o.visionOnly()) directions = List.of("t2i");
         for (Sample s : samples(train, codes, processor)) checkLength(s);
 
@@ -290,6 +290,12 @@ public final class LmTrainer {
     }
 
     /** The first index whose cumulative weight exceeds u * total (entries of weight 0 are never picked). */
+    /** One direction: no draw when there is one; one of two with equal chance (NaN share), else i2t with chance share. */
+    static String direction(List<String> directions, double share, Rng rng) {
+        if (directions.size() == 1) return directions.get(0);
+        return Double.isNaN(share) ? directions.get(rng.nextInt(directions.size())) : rng.nextDouble() < share ? "i2t" : "t2i";
+    }
+
     static int pick(double[] cumulative, double u) {
         double target = u * cumulative[cumulative.length - 1];
         int lo = 0, hi = cumulative.length - 1;
@@ -336,7 +342,7 @@ public final class LmTrainer {
      */
     private Sample draw(List<Manifest.Entry> train, double[] cumulative, List<String> directions, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
         Manifest.Entry e = train.get(cumulative == null ? rng.nextInt(train.size()) : pick(cumulative, rng.nextDouble()));
-        String dir = directions.get(directions.size() == 1 ? 0 : rng.nextInt(directions.size()));
+        String dir = direction(directions, o.i2tShare(), rng);
         return sample(e, dir, codes.get(PictureViews.key(e.id(), dir.equals("i2t") ? view(e, rng) : 0)), p, rng);
     }
 

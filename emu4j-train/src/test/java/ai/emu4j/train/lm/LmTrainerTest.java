@@ -165,6 +165,39 @@ class LmTrainerTest {
     }
 
     @Test
+    void captioningShareSteersDirections(@TempDir Path dir) throws IOException {
+        java.util.List<String> both = java.util.List.of("t2i", "i2t");
+        ai.emu4j.core.util.Rng a = new ai.emu4j.core.util.Rng(5), b = new ai.emu4j.core.util.Rng(5);
+        for (int i = 0; i < 100; i++) assertEquals(both.get(b.nextInt(2)), LmTrainer.direction(both, Double.NaN, a), "\"both\" draws as it always did");
+        ai.emu4j.core.util.Rng rng = new ai.emu4j.core.util.Rng(7);
+        int i2t = 0;
+        for (int i = 0; i < 20000; i++) if (LmTrainer.direction(both, 0.8, rng).equals("i2t")) i2t++;
+        assertEquals(0.8, i2t / 20000.0, 0.01);
+        ai.emu4j.core.util.Rng one = new ai.emu4j.core.util.Rng(9), same = new ai.emu4j.core.util.Rng(9);
+        assertEquals("i2t", LmTrainer.direction(java.util.List.of("i2t"), 1, one));
+        assertEquals(same.nextLong(), one.nextLong(), "a single direction draws nothing");
+
+        TinySetup.Paths p = TinySetup.write(dir);
+        LmOptions o = TinySetup.options(p, dir.resolve("t/model"), 3, false, false, null, java.util.Map.of());
+        for (String bad : java.util.List.of("i2t=0", "i2t=1", "i2t=1.5", "i2t=x", "i2t=", "t2i=0.5", "all")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> withTasks(o, bad), bad);
+            assertTrue(e.getMessage().contains(bad), e.getMessage());
+        }
+        assertEquals(0.75, withTasks(o, "i2t=0.75").i2tShare());
+        assertTrue(Double.isNaN(o.i2tShare()));
+        Recorder r = new Recorder(-1);
+        new LmTrainer(withTasks(o, "i2t=0.75")).run(r, null);
+        assertEquals(3, r.steps.size());
+    }
+
+    private static LmOptions withTasks(LmOptions o, String tasks) {
+        return new LmOptions(o.data(), o.tokenizer(), o.vq(), o.output(), o.hidden(), o.layers(), o.heads(), o.kvHeads(), o.ffn(), o.context(), o.ropeTheta(),
+                o.dropout(), o.imageArea(), o.batch(), o.accum(), o.steps(), o.lr(), o.minLr(), o.warmup(), o.weightDecay(), o.beta1(),
+                o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), tasks, o.question(), o.chatTemplate(), o.pack(),
+                o.init(), o.sourceWeights(), o.views(), o.visualInit(), o.freezeVisualInput(), o.pairs(), o.summary(), o.checkpointEvery(), o.resume(), o.seed());
+    }
+
+    @Test
     void viewsAreEncodedIntoTheCacheForTrainingPicturesOnly(@TempDir Path dir) throws IOException {
         TinySetup.Paths p = TinySetup.write(dir);
         Path out = dir.resolve("v/model");
