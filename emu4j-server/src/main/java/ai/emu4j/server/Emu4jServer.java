@@ -206,6 +206,7 @@ public final class Emu4jServer implements AutoCloseable {
                     x.response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, x.path.startsWith("/v1/") ? "Bearer" : "Basic realm=\"emu4j\", charset=\"UTF-8\"");
                 }
                 if (e.status() == 429 || e.status() == 503) x.response.getHeaders().put(HttpHeader.RETRY_AFTER, "2");
+                x.discardBody(config.limits().maxBodyBytes());
                 if (x.bodyUnread()) x.response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 x.json(e.status(), errorBody(e));
                 callback.succeeded();

@@ -26,6 +26,8 @@ final class Exchange {
     private boolean committed;
     /** The body was read to its end (or there is none): the connection can carry the next request. */
     private boolean drained;
+    /** {@link #body} or {@link #discardBody} has run: the body is not read a second time. */
+    private boolean touched;
 
     private final java.util.concurrent.atomic.AtomicLong disconnects;
     final java.util.concurrent.atomic.AtomicLong probes;
@@ -56,6 +58,7 @@ final class Exchange {
      * a reset connection; a larger one is refused at once and its connection closed.
      */
     byte[] body(long max) throws IOException {
+        touched = true;
         long declared = request.getLength();
         long drainable = 4 * max;
         try (InputStream in = Content.Source.asInputStream(request)) {
@@ -77,6 +80,31 @@ final class Exchange {
             return data;
         } catch (java.io.EOFException e) {
             throw ApiError.invalid(null, "request body ended before its Content-Length");
+        }
+    }
+
+    /**
+     * Reads and drops a body no handler has read, up to four times max (as {@link #body} drains an oversized
+     * one), so that a request refused early (no key, wrong route, busy) leaves its connection clean: closing it
+     * with bytes unread would reset it under a client still sending, which then never sees the answer.
+     */
+    void discardBody(long max) {
+        if (touched || request.getLength() == 0) return;
+        touched = true;
+        long declared = request.getLength(), left = 4 * max;
+        if (declared > left) return;
+        byte[] sink = new byte[8192];
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            while (left > 0) {
+                int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+                if (n < 0) {
+                    drained = true;
+                    return;
+                }
+                left -= n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The client is gone or sent a broken body: the connection is closed either way.
         }
     }
 
