@@ -30,36 +30,9 @@ public final class Attention {
         Tensor qg = q.reshape(b, hkv, group * t, d);                                  // (B, Hkv, G*T, D)
         Tensor scores = Linalg.matmul(qg, k.transpose(-1, -2));                        // (B, Hkv, G*T, S)
         scores = Elementwise.mulScalar(scores, scale).reshape(b, hq, t, s);            // (B, Hq, T, S)
-        if (causal) scores = causalMask(scores, s - t);
         if (mask != null) scores = Elementwise.add(scores, mask);
-        Tensor p = Softmax.softmax(scores, -1);                                        // (B, Hq, T, S)
+        Tensor p = causal ? Softmax.causal(scores, s - t) : Softmax.softmax(scores, -1); // (B, Hq, T, S)
         Tensor out = Linalg.matmul(p.reshape(b, hkv, group * t, s), v);               // (B, Hkv, G*T, Dv)
         return out.reshape(b, hq, t, vs[3]);
-    }
-
-    /** Sets scores[..., i, j] to -inf where j > i + offset; no gradient reaches the masked spots. */
-    public static Tensor causalMask(Tensor scores, int offset) {
-        int[] s = scores.shape();
-        int t = s[s.length - 2], n = s[s.length - 1];
-        float[] in = scores.dataF32();
-        float[] out = in.clone();
-        int mats = in.length / Math.max(1, t * n);
-        for (int m = 0; m < mats; m++) {
-            for (int i = 0; i < t; i++) {
-                int from = Math.max(0, i + offset + 1);
-                int o = (m * t + i) * n;
-                for (int j = from; j < n; j++) out[o + j] = Float.NEGATIVE_INFINITY;
-            }
-        }
-        return Tensor.of(out, s).recordOp("causal_mask", new Tensor[] {scores}, g -> {
-            float[] gx = g.toFloatArray();
-            for (int m = 0; m < mats; m++) {
-                for (int i = 0; i < t; i++) {
-                    int o = (m * t + i) * n;
-                    for (int j = Math.max(0, i + offset + 1); j < n; j++) gx[o + j] = 0f;
-                }
-            }
-            return new Tensor[] {Tensor.of(gx, s)};
-        });
     }
 }

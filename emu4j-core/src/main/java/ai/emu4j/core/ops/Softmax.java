@@ -16,6 +16,57 @@ public final class Softmax {
         return run(x, dim, true);
     }
 
+    /**
+     * Softmax over the last dimension of (..., T, S) scores as if entry (i, j) were -inf wherever
+     * j > i + offset (the causal mask of a query block whose keys start offset positions earlier): those
+     * entries are 0 and get no gradient. One pass instead of a masked copy plus a softmax over every
+     * entry: for attention over a full context it skips half the exponentials and never writes the mask.
+     * A row with no visible key is all zeros.
+     */
+    public static Tensor causal(Tensor x, int offset) {
+        int[] s = x.shape();
+        if (s.length < 2) throw new IllegalArgumentException("causal softmax wants (..., T, S), got " + java.util.Arrays.toString(s));
+        int t = s[s.length - 2], n = s[s.length - 1];
+        float[] in = x.dataF32();
+        float[] out = new float[in.length];
+        int rows = in.length / Math.max(1, n);
+        int grain = Math.max(1, Elementwise.PAR_MIN / Math.max(1, n));
+        Parallel.forRange(rows, grain, (a, b) -> {
+            for (int row = a; row < b; row++) {
+                int base = row * n, visible = visible(row % t, offset, n);
+                float max = Float.NEGATIVE_INFINITY;
+                for (int k = 0; k < visible; k++) max = Math.max(max, in[base + k]);
+                if (max == Float.NEGATIVE_INFINITY) max = 0;
+                double sum = 0;
+                for (int k = 0; k < visible; k++) {
+                    float e = (float) Math.exp(in[base + k] - max);
+                    out[base + k] = e;
+                    sum += e;
+                }
+                float inv = (float) (1 / sum);
+                if (sum > 0) for (int k = 0; k < visible; k++) out[base + k] *= inv;
+            }
+        });
+        return Tensor.of(out, s).recordOp("causal_softmax", new Tensor[] {x}, g -> {
+            float[] gd = g.dataF32();
+            float[] gx = new float[in.length];
+            Parallel.forRange(rows, grain, (a, b) -> {
+                for (int row = a; row < b; row++) {
+                    int base = row * n, visible = visible(row % t, offset, n);
+                    // d/dx = y * (g - sum(g * y)); y is 0 past the visible keys
+                    double dot = 0;
+                    for (int k = 0; k < visible; k++) dot += gd[base + k] * out[base + k];
+                    for (int k = 0; k < visible; k++) gx[base + k] = out[base + k] * (gd[base + k] - (float) dot);
+                }
+            });
+            return new Tensor[] {Tensor.of(gx, s)};
+        });
+    }
+
+    private static int visible(int query, int offset, int keys) {
+        return (int) Math.max(0, Math.min(keys, (long) query + offset + 1));
+    }
+
     private static Tensor run(Tensor x, int dim, boolean log) {
         int[] s = x.shape();
         int d = Shape.dim(dim, s.length);

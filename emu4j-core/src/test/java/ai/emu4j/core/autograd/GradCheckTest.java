@@ -106,6 +106,8 @@ class GradCheckTest {
     void softmaxFamily() {
         check("softmax dim 0", x -> Softmax.softmax(x[0], 0), randn(4, 3));
         check("logSoftmax dim 1 of 3-d", x -> Softmax.logSoftmax(x[0], 1), randn(2, 5, 3));
+        check("causal softmax, keys offset by 2", x -> Softmax.causal(x[0], 2), randn(2, 3, 6));
+        check("causal softmax, square", x -> Softmax.causal(x[0], 0), randn(1, 2, 4, 4));
     }
 
     @Test
