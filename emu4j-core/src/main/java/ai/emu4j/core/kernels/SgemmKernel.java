@@ -243,34 +243,44 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
                     if (w < nr) bp.asSlice((long) (dst + w) * Float.BYTES, (long) (nr - w) * Float.BYTES).fill((byte) 0);
                 }
             } else {
+                // Row q of op(B)'s panel is a contiguous run of B: gather the panel on the heap, then one bulk copy.
+                float[] stage = scratch().stage(kc * nr);
                 for (int q = 0; q < nr; q++) {
                     if (q < w) {
                         int src = bOff + (jc + jr + q) * ldb + pc;
-                        for (int p = 0; p < kc; p++) bp.setAtIndex(F32, base + (long) p * nr + q, b[src + p]);
+                        for (int p = 0; p < kc; p++) stage[p * nr + q] = b[src + p];
                     } else {
-                        for (int p = 0; p < kc; p++) bp.setAtIndex(F32, base + (long) p * nr + q, 0f);
+                        for (int p = 0; p < kc; p++) stage[p * nr + q] = 0f;
                     }
                 }
+                MemorySegment.copy(stage, 0, bp, F32, (long) base * Float.BYTES, kc * nr);
             }
         }
     }
 
-    /** Packs alpha * op(A)[ic..ic+mc) x [pc..pc+kc) into MR-tall k-major micro-panels, zero-padded. */
-    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, MemorySegment ap) {
+    /**
+     * Packs alpha * op(A)[ic..ic+mc) x [pc..pc+kc) into MR-tall k-major micro-panels, zero-padded. Each panel
+     * is gathered in a heap array (plain stores, no per-element segment checks) and copied in bulk; for a
+     * transposed A, the MR values of one k step lie side by side in A and are read as one run.
+     */
+    private void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, MemorySegment ap) {
+        float[] stage = scratch().stage(kc * MR);
         for (int ir = 0; ir < mc; ir += MR) {
             int base = (ir / MR) * kc * MR;
             int h = Math.min(MR, mc - ir);
-            for (int r = 0; r < MR; r++) {
-                if (r >= h) {
-                    for (int p = 0; p < kc; p++) ap.setAtIndex(F32, base + (long) p * MR + r, 0f);
-                } else if (!transA) {
+            if (h < MR) java.util.Arrays.fill(stage, 0, kc * MR, 0f);
+            if (!transA) {
+                for (int r = 0; r < h; r++) {
                     int src = aOff + (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) ap.setAtIndex(F32, base + (long) p * MR + r, alpha * a[src + p]);
-                } else {
-                    int src = aOff + pc * lda + ic + ir + r;
-                    for (int p = 0; p < kc; p++) ap.setAtIndex(F32, base + (long) p * MR + r, alpha * a[src + p * lda]);
+                    for (int p = 0; p < kc; p++) stage[p * MR + r] = alpha * a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir, dst = p * MR;
+                    for (int r = 0; r < h; r++) stage[dst + r] = alpha * a[src + r];
                 }
             }
+            MemorySegment.copy(stage, 0, ap, F32, (long) base * Float.BYTES, kc * MR);
         }
     }
 
@@ -284,6 +294,13 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
     private final class Scratch {
         MemorySegment a = MemorySegment.NULL, b = MemorySegment.NULL;
         final float[] tile = new float[MR * nr];
+        float[] stage = new float[0];
+
+        /** Heap staging for one packed panel. */
+        float[] stage(int floats) {
+            if (stage.length < floats) stage = new float[floats];
+            return stage;
+        }
 
         MemorySegment packedA(int floats) {
             if (a.byteSize() < (long) floats * Float.BYTES) a = Arena.ofAuto().allocate((long) floats * Float.BYTES, 64);
