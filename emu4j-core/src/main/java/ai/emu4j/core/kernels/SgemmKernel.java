@@ -24,6 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
 public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256, SgemmKernel512 {
     /** Rows of the register tile: MR broadcasts x 2 vectors = 12 accumulators plus 3 operands fit 16 registers. */
     static final int MR = 6;
+    /** Packing stages up to 32 KB at a time: small-k blocks go in one bulk copy, long panels one by one. */
+    static final int STAGE_FLOATS = 8192;
     static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     /** Below this many M rows a packed 6-row tile is mostly padding; rows are streamed against B instead. */
@@ -259,28 +261,33 @@ public abstract sealed class SgemmKernel permits SgemmKernel128, SgemmKernel256,
     }
 
     /**
-     * Packs alpha * op(A)[ic..ic+mc) x [pc..pc+kc) into MR-tall k-major micro-panels, zero-padded. Each panel
-     * is gathered in a heap array (plain stores, no per-element segment checks) and copied in bulk; for a
-     * transposed A, the MR values of one k step lie side by side in A and are read as one run.
+     * Packs alpha * op(A)[ic..ic+mc) x [pc..pc+kc) into MR-tall k-major micro-panels, zero-padded: as many
+     * panels as fit {@link #STAGE_FLOATS} are gathered in a heap array (plain stores, no per-element segment
+     * checks, staying in L1) and copied in bulk. A transposed A holds a panel's MR values of one k step side
+     * by side: read as one run per k step. (Gathering a whole block one k step at a time, so each line of A is
+     * read once, measured slower: its stores spread over every panel.)
      */
     private void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, MemorySegment ap) {
-        float[] stage = scratch().stage(kc * MR);
-        for (int ir = 0; ir < mc; ir += MR) {
-            int base = (ir / MR) * kc * MR;
-            int h = Math.min(MR, mc - ir);
-            if (h < MR) java.util.Arrays.fill(stage, 0, kc * MR, 0f);
-            if (!transA) {
-                for (int r = 0; r < h; r++) {
-                    int src = aOff + (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) stage[p * MR + r] = alpha * a[src + p];
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir, dst = p * MR;
-                    for (int r = 0; r < h; r++) stage[dst + r] = alpha * a[src + r];
+        int panels = (mc + MR - 1) / MR, group = Math.max(1, STAGE_FLOATS / (kc * MR));
+        float[] stage = scratch().stage(kc * MR * Math.min(group, panels));
+        for (int g0 = 0; g0 < panels; g0 += group) {
+            int g1 = Math.min(panels, g0 + group);
+            for (int q = g0; q < g1; q++) {
+                int i0 = q * MR, h = Math.min(MR, mc - i0), panel = (q - g0) * kc * MR;
+                if (h < MR) java.util.Arrays.fill(stage, panel, panel + kc * MR, 0f);
+                if (!transA) {
+                    for (int r = 0; r < h; r++) {
+                        int src = aOff + (ic + i0 + r) * lda + pc;
+                        for (int p = 0; p < kc; p++) stage[panel + p * MR + r] = alpha * a[src + p];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int src = aOff + (pc + p) * lda + ic + i0, dst = panel + p * MR;
+                        for (int r = 0; r < h; r++) stage[dst + r] = alpha * a[src + r];
+                    }
                 }
             }
-            MemorySegment.copy(stage, 0, ap, F32, (long) base * Float.BYTES, kc * MR);
+            MemorySegment.copy(stage, 0, ap, F32, (long) g0 * kc * MR * Float.BYTES, (g1 - g0) * kc * MR);
         }
     }
 
