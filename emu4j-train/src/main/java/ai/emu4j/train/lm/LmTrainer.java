@@ -121,8 +121,7 @@ public final class LmTrainer {
             appearance = o.visualInit().equals("appearance") && !o.resume() ? CodeAppearance.features(vq) : null;
         }
         List<Sample> valSamples = samples(val, codes, processor);
-        List<String> directions = o.tasks().equals("t2i") || o.tasks().equals("i2t") ? List.of(o.tasks()) : List.of("t2i", "i2t");
-        if (o.visionOnly()) directions = List.of("t2i");
+        double i2tShare = o.visionOnly() ? 0 : o.i2tShare();
         for (Sample s : samples(train, codes, processor)) checkLength(s);
 
         LlamaConfig config = new LlamaConfig(o.hidden(), o.layers(), o.heads(), o.kvHeads(), o.ffn(), tokenizer.vocabSize(), o.ropeTheta(),
@@ -173,7 +172,7 @@ public final class LmTrainer {
                     Sample carry = null;
                     for (int i = 0; i < o.batch(); i++) {
                         if (!o.pack()) {
-                            batch.add(draw(train, drawWeights, directions, codes, processor, seeds.data()));
+                            batch.add(draw(train, drawWeights, i2tShare, codes, processor, seeds.data()));
                             continue;
                         }
                         // Packing: whole samples back to back up to the context, none split (as Emu3 packs);
@@ -181,7 +180,7 @@ public final class LmTrainer {
                         List<Sample> row = new ArrayList<>();
                         int used = 0;
                         while (true) {
-                            Sample s = carry != null ? carry : draw(train, drawWeights, directions, codes, processor, seeds.data());
+                            Sample s = carry != null ? carry : draw(train, drawWeights, i2tShare, codes, processor, seeds.data());
                             carry = null;
                             if (used + s.length() > o.context()) {
                                 carry = s;
@@ -290,10 +289,14 @@ public final class LmTrainer {
     }
 
     /** The first index whose cumulative weight exceeds u * total (entries of weight 0 are never picked). */
-    /** One direction: no draw when there is one; one of two with equal chance (NaN share), else i2t with chance share. */
-    static String direction(List<String> directions, double share, Rng rng) {
-        if (directions.size() == 1) return directions.get(0);
-        return Double.isNaN(share) ? directions.get(rng.nextInt(directions.size())) : rng.nextDouble() < share ? "i2t" : "t2i";
+    /**
+     * A sample's direction from the chance that it is visual to text ({@link LmOptions#i2tShare}): no draw
+     * at 0 or 1; one of two with equal chance for NaN ("both"); else i2t with that chance.
+     */
+    static String direction(double i2tShare, Rng rng) {
+        if (i2tShare == 0 || i2tShare == 1) return i2tShare == 0 ? "t2i" : "i2t";
+        if (Double.isNaN(i2tShare)) return rng.nextInt(2) == 0 ? "t2i" : "i2t";
+        return rng.nextDouble() < i2tShare ? "i2t" : "t2i";
     }
 
     static int pick(double[] cumulative, double u) {
@@ -340,9 +343,9 @@ public final class LmTrainer {
      * One training sample: entry, then direction (when both), then the view (visual to text, entries with
      * views only) or caption dropout (text to visual), all from the data stream.
      */
-    private Sample draw(List<Manifest.Entry> train, double[] cumulative, List<String> directions, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
+    private Sample draw(List<Manifest.Entry> train, double[] cumulative, double i2tShare, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
         Manifest.Entry e = train.get(cumulative == null ? rng.nextInt(train.size()) : pick(cumulative, rng.nextDouble()));
-        String dir = direction(directions, o.i2tShare(), rng);
+        String dir = direction(i2tShare, rng);
         return sample(e, dir, codes.get(PictureViews.key(e.id(), dir.equals("i2t") ? view(e, rng) : 0)), p, rng);
     }
 

@@ -168,13 +168,14 @@ class LmTrainerTest {
     void captioningShareSteersDirections(@TempDir Path dir) throws IOException {
         java.util.List<String> both = java.util.List.of("t2i", "i2t");
         ai.emu4j.core.util.Rng a = new ai.emu4j.core.util.Rng(5), b = new ai.emu4j.core.util.Rng(5);
-        for (int i = 0; i < 100; i++) assertEquals(both.get(b.nextInt(2)), LmTrainer.direction(both, Double.NaN, a), "\"both\" draws as it always did");
+        for (int i = 0; i < 100; i++) assertEquals(both.get(b.nextInt(2)), LmTrainer.direction(Double.NaN, a), "\"both\" draws as it always did");
         ai.emu4j.core.util.Rng rng = new ai.emu4j.core.util.Rng(7);
         int i2t = 0;
-        for (int i = 0; i < 20000; i++) if (LmTrainer.direction(both, 0.8, rng).equals("i2t")) i2t++;
+        for (int i = 0; i < 20000; i++) if (LmTrainer.direction(0.8, rng).equals("i2t")) i2t++;
         assertEquals(0.8, i2t / 20000.0, 0.01);
         ai.emu4j.core.util.Rng one = new ai.emu4j.core.util.Rng(9), same = new ai.emu4j.core.util.Rng(9);
-        assertEquals("i2t", LmTrainer.direction(java.util.List.of("i2t"), 1, one));
+        assertEquals("i2t", LmTrainer.direction(1, one));
+        assertEquals("t2i", LmTrainer.direction(0, one));
         assertEquals(same.nextLong(), one.nextLong(), "a single direction draws nothing");
 
         TinySetup.Paths p = TinySetup.write(dir);
