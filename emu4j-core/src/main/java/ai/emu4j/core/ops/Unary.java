@@ -71,6 +71,7 @@ public final class Unary {
             switch (k) {
                 case SILU -> Activations.silu(in, out, s, e);
                 case SIGMOID -> Activations.sigmoid(in, out, s, e);
+                case GELU -> Activations.gelu(in, out, s, e);
                 default -> {
                     for (int i = s; i < e; i++) out[i] = f(k, in[i]);
                 }
@@ -80,6 +81,10 @@ public final class Unary {
             float[] gd = g.dataF32();
             float[] gx = new float[in.length];
             Parallel.forRange(in.length, Elementwise.PAR_MIN, (s, e) -> {
+                if (k == Kind.GELU) {
+                    Activations.geluBackward(in, gd, gx, s, e);
+                    return;
+                }
                 for (int i = s; i < e; i++) gx[i] = gd[i] * df(k, in[i], out[i]);
             });
             return new Tensor[] {Tensor.of(gx, x.shape())};
@@ -87,8 +92,6 @@ public final class Unary {
     }
 
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
-    private static final double INV_SQRT2 = 1 / Math.sqrt(2);
-    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
     static float f(Kind k, float x) {
         return switch (k) {
@@ -105,7 +108,7 @@ public final class Unary {
             // Written as x <= 0 so NaN passes through, as in PyTorch: a relu must not hide a NaN from overflow.
             case RELU -> x <= 0 ? 0f : x;
             case SILU -> x * sigmoid(x);
-            case GELU -> (float) (0.5 * x * (1 + erf(x * INV_SQRT2)));
+            case GELU -> Activations.geluScalar(x);
             case GELU_TANH -> 0.5f * x * (1 + (float) Math.tanh(SQRT_2_OVER_PI * (x + 0.044715f * x * x * x)));
             case QUICK_GELU -> x * sigmoid(1.702f * x);
             case HARDSWISH -> x * Math.min(Math.max(x + 3, 0f), 6f) / 6f;
@@ -130,7 +133,7 @@ public final class Unary {
                 float s = sigmoid(x);
                 yield s * (1 + x * (1 - s));
             }
-            case GELU -> (float) (0.5 * (1 + erf(x * INV_SQRT2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x));
+            case GELU -> Activations.geluGradScalar(x);
             case GELU_TANH -> {
                 double inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
                 double t = Math.tanh(inner);
@@ -148,22 +151,5 @@ public final class Unary {
 
     static float sigmoid(float x) {
         return Activations.sigmoidScalar(x);
-    }
-
-    /**
-     * erf to about 1e-7 relative error, ample for F32 (java.lang.Math has none): a Maclaurin series
-     * near zero, where 1 - erfc would lose the relative precision, and Numerical Recipes' erfc fit elsewhere.
-     */
-    public static double erf(double x) {
-        double z = Math.abs(x);
-        if (z < 0.5) {
-            double x2 = x * x;
-            return 1.1283791670955126 * x * (1 - x2 / 3 * (1 - x2 * 3 / 10 * (1 - x2 * 5 / 21 * (1 - x2 * 7 / 36 * (1 - x2 * 9 / 55 * (1 - x2 * 11 / 78))))));
-        }
-        double t = 1 / (1 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? 1 - r : r - 1;
     }
 }

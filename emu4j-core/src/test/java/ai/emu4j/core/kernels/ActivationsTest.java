@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The SIMD sigmoid and SiLU against the scalar oracle, over ordinary values and the edges of exp's range. */
+/** The SIMD sigmoid, SiLU and GELU against the scalar oracles, over ordinary values and the edges of exp's range. */
 class ActivationsTest {
     private static float[] inputs() {
         Rng rng = new Rng(9);
@@ -29,6 +29,32 @@ class ActivationsTest {
             check("sigmoid", x[i], s, sig[i]);
             check("silu", x[i], x[i] * s, silu[i]);
         }
+    }
+
+    /**
+     * GELU and its derivative against the double-precision oracle: relative 2e-6 near zero, growing with
+     * x^2 far out on the negative side, where the result is tiny (gelu(-5) = -1.4e-6) and erfc's exponent
+     * -x^2/2 is a float whose last bit is already a relative 4e-6 of the result at |x| = 12 (float input
+     * alone costs erfc that much: PyTorch's float erfc has the same limit). A dense sweep of [-12, 12]
+     * crosses the series / erfc switch at |x| = 0.707.
+     */
+    @Test
+    void geluMatchesTheDoubleOracle() {
+        float[] random = inputs(), x = new float[random.length + 2401];
+        System.arraycopy(random, 0, x, 0, random.length);
+        for (int i = 0; i <= 2400; i++) x[random.length + i] = -12f + i * 0.01f;
+        float[] y = new float[x.length], g = new float[x.length], gx = new float[x.length];
+        for (int i = 0; i < g.length; i++) g[i] = 1f + (i % 5) * 0.25f;
+        Activations.gelu(x, y, 0, x.length);
+        Activations.geluBackward(x, g, gx, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            checkGelu("gelu", x[i], Activations.geluScalar(x[i]), y[i], 1e-30f);
+            // gelu' = Phi(x) + x phi(x) cancels to 0 near x = -0.75: an absolute floor of about a float ulp of Phi.
+            checkGelu("gelu'", x[i], g[i] * Activations.geluGradScalar(x[i]), gx[i], 2e-7f * g[i]);
+        }
+        assertEquals(-1.4333e-6f, y[random.length + 700], 1e-9f, "gelu(-5)");
+        assertEquals(Float.POSITIVE_INFINITY, y[17 + 11]);
+        assertTrue(Float.isNaN(y[17 + 10]));
     }
 
     @Test
@@ -67,6 +93,15 @@ class ActivationsTest {
         assertEquals(0f, Activations.expScalar(Float.NEGATIVE_INFINITY));
         assertEquals(Float.POSITIVE_INFINITY, Activations.expScalar(89f));
         assertEquals(Float.POSITIVE_INFINITY, Activations.expScalar(Float.POSITIVE_INFINITY));
+    }
+
+    private static void checkGelu(String what, float x, float want, float got, float floor) {
+        if (Float.isNaN(want)) {
+            assertTrue(Float.isNaN(got), what + "(" + x + ") should be NaN, got " + got);
+            return;
+        }
+        float rel = 2e-6f * (1 + Math.min(x * x, 1e4f) / 4);
+        assertEquals(want, got, rel * Math.abs(want) + floor, what + "(" + x + ")");
     }
 
     private static void check(String what, float x, float want, float got) {
