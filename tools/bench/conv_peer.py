@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """PyTorch peer for the emu4j conv2d benchmark (ai.emu4j.bench.Conv2dBench runs it in the same run).
 
-    /usr/bin/python3 tools/bench/conv_peer.py REPS conv:N:Cin:Cout:H:W:K:PAD ...
+    /usr/bin/python3 tools/bench/conv_peer.py REPS conv:N:Cin:Cout:H:W:K:PAD[:gelu] ...
 
 Times F.conv2d (stride 1, with bias) forward under no_grad, and forward + backward (grads for x, w, b
 from a fixed upstream gradient), as medians over REPS timed runs after 2 warm-up runs, with
-EMU4J_PEER_THREADS threads (default 2). Prints one line per spec: `SPEC FWD_MS FWDBWD_MS`.
+EMU4J_PEER_THREADS threads (default 2). With `:gelu` the conv is followed by F.gelu (exact), in both.
+Prints one line per spec: `SPEC FWD_MS FWDBWD_MS`.
 """
 import os
 import statistics
@@ -32,7 +33,10 @@ def median_ms(fn, warmup, iters):
 
 
 def run(spec, reps):
-    n, cin, cout, h, w, k, pad = (int(v) for v in spec.split(":")[1:])
+    parts = spec.split(":")
+    n, cin, cout, h, w, k, pad = (int(v) for v in parts[1:8])
+    gelu = parts[8:] == ["gelu"]
+    act = F.gelu if gelu else (lambda t: t)
     g = torch.Generator().manual_seed(0)
     x = torch.rand(n, cin, h, w, generator=g) - 0.5
     wt = (torch.rand(cout, cin, k, k, generator=g) - 0.5) * 0.1
@@ -41,13 +45,13 @@ def run(spec, reps):
 
     def fwd():
         with torch.no_grad():
-            F.conv2d(x, wt, b, padding=pad)
+            act(F.conv2d(x, wt, b, padding=pad))
 
     xg, wg, bg = x.clone().requires_grad_(), wt.clone().requires_grad_(), b.clone().requires_grad_()
 
     def fwdbwd():
         xg.grad = wg.grad = bg.grad = None
-        F.conv2d(xg, wg, bg, padding=pad).backward(dy)
+        act(F.conv2d(xg, wg, bg, padding=pad)).backward(dy)
 
     return median_ms(fwd, 2, reps), median_ms(fwdbwd, 2, reps)
 

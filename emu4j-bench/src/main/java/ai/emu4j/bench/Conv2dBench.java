@@ -1,5 +1,6 @@
 package ai.emu4j.bench;
 
+import ai.emu4j.core.kernels.Activations;
 import ai.emu4j.core.kernels.Conv;
 import ai.emu4j.core.kernels.Parallel;
 import java.io.PrintStream;
@@ -12,7 +13,9 @@ import java.util.Random;
  * conv2d throughput of {@link Conv} against PyTorch on the same machine in the same run: for each shape,
  * our forward and forward+backward (backwardData + backwardWeight with bias grad) are timed, then the
  * peer script tools/bench/conv_peer.py is started for the same shape, so both see the same machine state.
- * FLOPs are 2·N·Cout·Hout·Wout·Cin·k² (padding taps included), fwd+bwd counted as 3× forward.
+ * FLOPs are 2·N·Cout·Hout·Wout·Cin·k² (padding taps included), fwd+bwd counted as 3× forward. With
+ * {@code gelu} both sides run conv then exact GELU (the visual summary stem's block), the GELU's work
+ * not counted in the FLOPs: the rate drops by what the activation costs.
  */
 public final class Conv2dBench {
     private Conv2dBench() {}
@@ -53,7 +56,7 @@ public final class Conv2dBench {
      * warmup + iters runs; each side reports its best round median, which filters out rounds disturbed
      * by other processes on a shared machine. peerScript null skips the peer (its columns print as "-").
      */
-    public record Options(List<Shape> shapes, int warmup, int iters, int rounds, TorchPeer peer) {}
+    public record Options(List<Shape> shapes, int warmup, int iters, int rounds, TorchPeer peer, boolean gelu) {}
 
     /** Median times in ms; NaN where not measured. */
     public record Result(Shape shape, double fwdMs, double fwdBwdMs, double peerFwdMs, double peerFwdBwdMs) {
@@ -63,18 +66,19 @@ public final class Conv2dBench {
     }
 
     public static List<Result> run(Options o, PrintStream out) {
-        out.printf("conv2d: emu4j %d compute threads, peer %s; best of %d alternating rounds, each warmup %d + median of %d%n",
-                Parallel.threads(), o.peer() == null ? "off" : o.peer().describe(), o.rounds(), o.warmup(), o.iters());
+        out.printf("conv2d%s: emu4j %d compute threads, peer %s; best of %d alternating rounds, each warmup %d + median of %d%n",
+                o.gelu() ? " + exact GELU" : "", Parallel.threads(), o.peer() == null ? "off" : o.peer().describe(), o.rounds(), o.warmup(), o.iters());
         out.println("| shape | fwd ours GFLOP/s | fwd torch GFLOP/s | fwd ratio | fwd+bwd ours GFLOP/s | fwd+bwd torch GFLOP/s | fwd+bwd ratio | ours fwd / fwd+bwd ms | torch fwd / fwd+bwd ms |");
         out.println("|---|---|---|---|---|---|---|---|---|");
-        jitWarmup(o.shapes().getFirst());
+        jitWarmup(o.shapes().getFirst(), o.gelu());
         List<Result> results = new ArrayList<>();
         for (Shape s : o.shapes()) {
             double[] ours = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
             double[] peer = {Double.NaN, Double.NaN};
             for (int round = 0; round < o.rounds(); round++) {
-                best(ours, measureOurs(s, o.warmup(), o.iters()));
-                if (o.peer() != null) best(peer, o.peer().measureAll("conv:" + s.csv().replace(',', ':'), o.iters(), 2));
+                best(ours, measureOurs(s, o.gelu(), o.warmup(), o.iters()));
+                String spec = "conv:" + s.csv().replace(',', ':') + (o.gelu() ? ":gelu" : "");
+                if (o.peer() != null) best(peer, o.peer().measureAll(spec, o.iters(), 2));
             }
             Result r = new Result(s, ours[0], ours[1], peer[0], peer[1]);
             results.add(r);
@@ -105,26 +109,34 @@ public final class Conv2dBench {
      * Runs forward+backward of the first shape for about a second before anything is timed, so that the
      * im2col loops and the GEMM kernel are C2-compiled; otherwise the first row measures the JIT.
      */
-    private static void jitWarmup(Shape s) {
+    private static void jitWarmup(Shape s, boolean gelu) {
         long end = System.nanoTime() + 1_000_000_000L;
         do {
-            measureOurs(s, 0, 1);
+            measureOurs(s, gelu, 0, 1);
         } while (System.nanoTime() < end);
     }
 
-    /** {median forward ms, median forward+backward ms}. Buffers are allocated once, outside the timing. */
-    static double[] measureOurs(Shape s, int warmup, int iters) {
+    /**
+     * {median forward ms, median forward+backward ms}. Buffers are allocated once, outside the timing. The
+     * GELU runs as Unary.gelu does: split over the compute pool.
+     */
+    static double[] measureOurs(Shape s, boolean gelu, int warmup, int iters) {
         Conv.Geometry g = s.geometry();
         Random r = new Random(0);
         float[] x = fill(r, g.inputLength(), 1f), w = fill(r, g.weightLength(), 0.1f), b = fill(r, g.outChannels(), 1f);
         float[] dy = fill(r, g.outputLength(), 1f);
         float[] y = new float[g.outputLength()], dx = new float[g.inputLength()], dw = new float[g.weightLength()];
         float[] db = new float[g.outChannels()];
-        Runnable fwd = () -> Conv.forward(g, x, w, b, y);
-        Runnable fwdBwd = () -> {
+        float[] act = gelu ? new float[y.length] : null, dyConv = gelu ? new float[y.length] : dy;
+        Runnable fwd = () -> {
             Conv.forward(g, x, w, b, y);
-            Conv.backwardData(g, dy, w, dx);
-            Conv.backwardWeight(g, x, dy, dw, db);
+            if (gelu) Parallel.forRange(y.length, 1 << 15, (s0, s1) -> Activations.gelu(y, act, s0, s1));
+        };
+        Runnable fwdBwd = () -> {
+            fwd.run();
+            if (gelu) Parallel.forRange(y.length, 1 << 15, (s0, s1) -> Activations.geluBackward(y, dy, dyConv, s0, s1));
+            Conv.backwardData(g, dyConv, w, dx);
+            Conv.backwardWeight(g, x, dyConv, dw, db);
         };
         return new double[] {medianMs(fwd, warmup, iters), medianMs(fwdBwd, warmup, iters)};
     }
@@ -150,6 +162,6 @@ public final class Conv2dBench {
     /** Without arguments: the default shapes, 3 rounds of 2 warmup + 10 timed runs, PyTorch via /usr/bin/python3. */
     public static void main(String[] args) throws Exception {
         List<Shape> shapes = args.length == 0 ? DEFAULT_SHAPES : Arrays.stream(args).map(Shape::parse).toList();
-        run(new Options(shapes, 2, 10, 3, TorchPeer.locate("conv_peer.py", Parallel.threads())), System.out);
+        run(new Options(shapes, 2, 10, 3, TorchPeer.locate("conv_peer.py", Parallel.threads()), false), System.out);
     }
 }

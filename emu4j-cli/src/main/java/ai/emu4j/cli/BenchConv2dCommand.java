@@ -30,13 +30,16 @@ public final class BenchConv2dCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "Only time emu4j.")
     boolean noPeer;
 
+    @Option(names = "--gelu", description = "Conv then exact GELU on both sides (the visual summary stem's block, e.g. --shape 300,384,384,8,8).")
+    boolean gelu;
+
     @Override
     public Integer call() throws Exception {
         if (warmup < 0 || iters < 1 || rounds < 1) throw new IllegalArgumentException("need --warmup >= 0, --iters >= 1 and --rounds >= 1");
         List<Conv2dBench.Shape> list = shapes == null ? Conv2dBench.DEFAULT_SHAPES
                 : shapes.stream().map(Conv2dBench.Shape::parse).toList();
         TorchPeer peer = noPeer ? null : TorchPeer.locate("conv_peer.py", Parallel.threads());
-        Conv2dBench.run(new Conv2dBench.Options(list, warmup, iters, rounds, peer), System.out);
+        Conv2dBench.run(new Conv2dBench.Options(list, warmup, iters, rounds, peer, gelu), System.out);
         return 0;
     }
 }
