@@ -102,6 +102,8 @@ public final class TrainCommand implements Runnable {
                 + "averaged into one vector added at its end-of-image token (config visual_summary).") boolean visualSummary;
         @Option(paramLabel = "P", names = "--summary-only", defaultValue = "0", description = "Share of captioning samples whose codes are hidden from the sequence, "
                 + "so the caption must come through the visual summary; default ${DEFAULT-VALUE}.") double summaryOnly;
+        @Option(names = "--collapse-hidden", description = "Drop the hidden codes (and row ends) from the sequence instead of padding them: "
+                + "a captioning sample costs about half the tokens, the picture reaching the caption through its summary alone.") boolean collapseHidden;
         @Option(paramLabel = "N", names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
         @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
         @Option(paramLabel = "STEP", names = "--stop-at", description = "Stop after this step as Ctrl-C does (checkpoint, model folder), the schedule still that of --steps: "
@@ -117,7 +119,7 @@ public final class TrainCommand implements Runnable {
                         batch, accum, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clip, visionWeight, visionOnly, captionDropout,
                         tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, views, visualInit, freezeVisualInput,
                         pairBy == null ? LmOptions.Pairs.OFF : new LmOptions.Pairs(pairBy, pairWeight, pairBatch),
-                        new LmOptions.Summary(visualSummary, summaryOnly, pairOn(pairOn)), checkpointEvery, resume, seed);
+                        new LmOptions.Summary(visualSummary, summaryOnly, pairOn(pairOn), collapseHidden), checkpointEvery, resume, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }

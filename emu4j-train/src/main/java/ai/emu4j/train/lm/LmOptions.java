@@ -79,14 +79,21 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
     /**
      * The visual summary stem: {@code on} adds it to the model; {@code only} is the share of visual-to-text
      * pictures whose codes are hidden from the sequence (replaced by pad), so the caption must come through
-     * the summary; {@code pairs} applies the pair loss to the summaries instead of the caption-start states.
+     * the summary; {@code pairs} applies the pair loss to the summaries instead of the caption-start states;
+     * {@code collapse} drops a hidden picture's codes and row ends from the sequence instead of padding them
+     * (at 8x8 its block loses 72 tokens), so a demo captioning sample costs about half the tokens.
      */
-    public record Summary(boolean on, double only, boolean pairs) {
-        public static final Summary OFF = new Summary(false, 0, false);
+    public record Summary(boolean on, double only, boolean pairs, boolean collapse) {
+        public static final Summary OFF = new Summary(false, 0, false, false);
 
         public Summary {
             if (!(only >= 0 && only <= 1)) throw new IllegalArgumentException("the summary-only share must be in [0, 1], got " + only);
             if (!on && (only > 0 || pairs)) throw new IllegalArgumentException("--summary-only and --pair-on summary need --visual-summary");
+            if (collapse && !(only > 0)) throw new IllegalArgumentException("--collapse-hidden needs --summary-only above 0");
+        }
+
+        public Summary(boolean on, double only, boolean pairs) {
+            this(on, only, pairs, false);
         }
     }
 
@@ -171,6 +178,6 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 + (views.isEmpty() ? "" : ",views=" + new java.util.TreeMap<>(views))
                 + (visualInit.equals("random") ? "" : ",visualinit=" + visualInit) + (freezeVisualInput ? ",freezevisual" : "")
                 + (pairs.on() ? ",pairs=" + pairs.by() + ":" + pairs.weight() + ":" + pairs.batch() : "")
-                + (summary.on() ? ",summary=" + summary.only() + (summary.pairs() ? ":pairs" : "") : "");
+                + (summary.on() ? ",summary=" + summary.only() + (summary.pairs() ? ":pairs" : "") + (summary.collapse() ? ":collapse" : "") : "");
     }
 }

@@ -341,12 +341,17 @@ public final class LmTrainer {
 
     /**
      * One training sample: entry, then direction (when both), then the view (visual to text, entries with
-     * views only) or caption dropout (text to visual), all from the data stream.
+     * views only) or caption dropout (text to visual), then with --collapse-hidden whether a visual-to-text
+     * image is collapsed, all from the data stream.
      */
     private Sample draw(List<Manifest.Entry> train, double[] cumulative, double i2tShare, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
         Manifest.Entry e = train.get(cumulative == null ? rng.nextInt(train.size()) : pick(cumulative, rng.nextDouble()));
         String dir = direction(i2tShare, rng);
-        return sample(e, dir, codes.get(PictureViews.key(e.id(), dir.equals("i2t") ? view(e, rng) : 0)), p, rng);
+        EncodedVisual v = codes.get(PictureViews.key(e.id(), dir.equals("i2t") ? view(e, rng) : 0));
+        if (dir.equals("i2t") && o.summary().collapse() && rng.nextDouble() < o.summary().only() && v.frames() == 1 && !v.video()) {
+            return Sample.visualToTextCollapsed(p, o.question(), e.caption(), v);
+        }
+        return sample(e, dir, v, p, rng);
     }
 
     /** The picture (0) or one of its views, with equal chance; 0 without drawing for entries without views. */
@@ -366,12 +371,17 @@ public final class LmTrainer {
      * The training forward: with {@code --summary-only}, each captioning picture of the batch has its
      * codes replaced by pad with that chance (one draw per such picture, from the data stream) while its
      * summary still reads them, so the caption must come through the summary (tools/demo/code_probe.py:
-     * without this the summary is one more token the model learns to ignore).
+     * without this the summary is one more token the model learns to ignore). With --collapse-hidden those
+     * pictures were collapsed when drawn instead, and their sites come with the batch.
      */
     private Tensor trainingLogits(LlamaModel model, Batch b, VisionTokens tokens, Rng rng) {
         List<SummarySite> sites = model.sites(b.inputs());
+        if (!b.sites().isEmpty()) {
+            sites = new ArrayList<>(sites);
+            sites.addAll(b.sites());
+        }
         Tensor inputs = b.inputs();
-        if (o.summary().only() > 0 && !sites.isEmpty()) {
+        if (o.summary().only() > 0 && !o.summary().collapse() && !sites.isEmpty()) {
             int t = inputs.size(1);
             int[] ids = inputs.toIntArray(), targets = b.targets().toIntArray();
             for (SummarySite site : sites) {

@@ -4,7 +4,9 @@ import ai.emu4j.models.emu3.Emu3Processor;
 import ai.emu4j.models.emu3.EncodedVisual;
 import ai.emu4j.models.emu3.VisionTokens;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One training sequence and, per token, whether predicting it counts and as which modality.
@@ -17,9 +19,18 @@ import java.util.Arrays;
  * <li>visual to text: the chat template around the block and a question, answered by " caption" eos; only
  *     the answer and eos are predicted (TEXT), as Emu3's understanding stages ignore vision-token loss.</li>
  * </ul>
+ * A visual-to-text sample may also be collapsed ({@link #visualToTextCollapsed}): its picture then sits in
+ * the sequence as header, eof and eoi only, and {@code sites} says where its visual summary goes.
  */
-record Sample(int[] tokens, byte[] kinds) {
+record Sample(int[] tokens, byte[] kinds, List<Site> sites) {
     static final byte IGNORE = 0, TEXT = 1, VISION = 2;
+
+    /** A picture summarised at {@code position} of the sample (its eoi), from its (height x width) codes. */
+    record Site(int position, int[] codes, int height, int width) {}
+
+    Sample(int[] tokens, byte[] kinds) {
+        this(tokens, kinds, List.of());
+    }
 
     static Sample textToVisual(Emu3Processor p, String caption, EncodedVisual v, boolean visionOnly) {
         VisionTokens t = p.tokens();
@@ -36,7 +47,11 @@ record Sample(int[] tokens, byte[] kinds) {
     }
 
     static Sample visualToText(Emu3Processor p, String question, String caption, EncodedVisual v) {
-        int[] prompt = p.understandingPrompt(v.block(p), question);
+        return visualToText(p, question, caption, v.block(p));
+    }
+
+    private static Sample visualToText(Emu3Processor p, String question, String caption, int[] block) {
+        int[] prompt = p.understandingPrompt(block, question);
         int[] answer = p.tokenizer().encode(" " + caption);
         Builder b = new Builder(prompt.length + answer.length + 1);
         for (int id : prompt) b.add(id, IGNORE);
@@ -45,13 +60,41 @@ record Sample(int[] tokens, byte[] kinds) {
         return b.build();
     }
 
-    /** Samples back to back (packing). */
-    static Sample concat(java.util.List<Sample> parts) {
+    /**
+     * {@link #visualToText} with the picture's codes and row ends left out: {@code boi "H*W" img eof eoi}, the
+     * codes carried in a {@link Site} at the eoi for the visual summary stem to read. Single images only.
+     */
+    static Sample visualToTextCollapsed(Emu3Processor p, String question, String caption, EncodedVisual v) {
+        if (v.video() || v.frames() != 1) throw new IllegalArgumentException("only a single image can be collapsed, got " + v.frames() + " frames");
+        VisionTokens t = p.tokens();
+        int[] header = p.imageHeader(1, v.grid(), false);
+        int[] block = Arrays.copyOf(header, header.length + 2);
+        block[header.length] = t.eof();
+        block[header.length + 1] = t.eoi();
+        Sample full = visualToText(p, question, caption, block);
+        return new Sample(full.tokens, full.kinds, List.of(new Site(indexOf(full.tokens, block) + block.length - 1, v.codes(), v.grid().height(), v.grid().width())));
+    }
+
+    private static int indexOf(int[] in, int[] part) {
+        for (int i = 0; i + part.length <= in.length; i++) {
+            if (Arrays.equals(in, i, i + part.length, part, 0, part.length)) return i;
+        }
+        throw new IllegalStateException("the chat template lost the picture block");
+    }
+
+    /** Samples back to back (packing); sites move with their samples. */
+    static Sample concat(List<Sample> parts) {
         int n = 0;
         for (Sample s : parts) n += s.length();
         Builder b = new Builder(n);
-        for (Sample s : parts) for (int i = 0; i < s.length(); i++) b.add(s.tokens[i], s.kinds[i]);
-        return b.build();
+        List<Site> sites = new ArrayList<>();
+        for (Sample s : parts) {
+            int offset = b.n;
+            for (Site site : s.sites) sites.add(new Site(offset + site.position(), site.codes(), site.height(), site.width()));
+            for (int i = 0; i < s.length(); i++) b.add(s.tokens[i], s.kinds[i]);
+        }
+        Sample out = b.build();
+        return new Sample(out.tokens, out.kinds, List.copyOf(sites));
     }
 
     int length() {

@@ -81,8 +81,67 @@ class VisualSummaryTrainingTest {
         assertFalse(Arrays.equals(weights(i2tNone), weights(i2tAll)), "captioning samples lose theirs");
     }
 
+    /** --collapse-hidden: the picture's rows leave the sequence, its codes go with the sample as a site at its eoi. */
+    @Test
+    void collapsedSamplesKeepHeaderEofEoiAndCarryTheirSiteThroughPacking(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        var tok = ai.emu4j.models.tokenizer.TextTokenizers.load(p.tokenizer());
+        var vt = ai.emu4j.models.emu3.VisionTokens.from(tok);
+        var proc = new ai.emu4j.models.emu3.Emu3Processor(tok, vt);
+        var grid = new ai.emu4j.models.emu3.Emu3Processor.GridSize(2, 3);
+        var v = new ai.emu4j.models.emu3.EncodedVisual(new int[] {1, 2, 3, 4, 5, 6}, 1, grid, false);
+        Sample full = Sample.visualToText(proc, "Describe the image", "a red disc", v);
+        Sample c = Sample.visualToTextCollapsed(proc, "Describe the image", "a red disc", v);
+        int[] header = proc.imageHeader(1, grid, false), block = Arrays.copyOf(header, header.length + 2);
+        block[header.length] = vt.eof();
+        block[header.length + 1] = vt.eoi();
+        int[] prompt = proc.understandingPrompt(block, "Describe the image");
+        assertArrayEquals(prompt, Arrays.copyOf(c.tokens(), prompt.length), "the chat template around header, eof, eoi");
+        assertEquals(full.length() - 2 * (3 + 1), c.length(), "two rows of three codes and their eols are gone");
+        assertArrayEquals(Arrays.copyOfRange(full.tokens(), full.length() - 6, full.length()), Arrays.copyOfRange(c.tokens(), c.length() - 6, c.length()),
+                "the same answer");
+        assertArrayEquals(Arrays.copyOfRange(full.kinds(), full.length() - 6, full.length()), Arrays.copyOfRange(c.kinds(), c.length() - 6, c.length()));
+        assertEquals(1, c.sites().size());
+        Sample.Site site = c.sites().getFirst();
+        assertEquals(vt.eoi(), c.tokens()[site.position()]);
+        assertArrayEquals(v.codes(), site.codes());
+        assertEquals(2, site.height());
+        assertEquals(3, site.width());
+        assertTrue(new ai.emu4j.models.emu3.PictureSites(vt).find(0, c.tokens()).isEmpty(), "the finder sees no picture in a collapsed block");
+        assertThrows(IllegalArgumentException.class, () -> Sample.visualToTextCollapsed(proc, "q", "x",
+                new ai.emu4j.models.emu3.EncodedVisual(new int[12], 2, grid, true)));
+
+        Sample packed = Sample.concat(List.of(full, c, c));
+        assertEquals(List.of(full.length() + site.position(), full.length() + c.length() + site.position()),
+                packed.sites().stream().map(Sample.Site::position).toList());
+        Batch b = Batch.of(List.of(c, packed), vt.pad(), 0.5f);
+        assertEquals(List.of(0, 1, 1), b.sites().stream().map(ai.emu4j.models.llama.SummarySite::row).toList());
+        assertEquals(List.of(site.position(), full.length() + site.position(), full.length() + c.length() + site.position()),
+                b.sites().stream().map(ai.emu4j.models.llama.SummarySite::position).toList());
+        int[] inputs = b.inputs().toIntArray();
+        for (var s : b.sites()) assertEquals(vt.eoi(), inputs[s.row() * b.inputs().size(1) + s.position()]);
+    }
+
+    @Test
+    void collapsedTrainingRunsResumesBitExactAndDiffersFromPadding(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        LmOptions.Summary padded = new LmOptions.Summary(true, 0.5, false), collapsed = new LmOptions.Summary(true, 0.5, false, true);
+        Path pad = dir.resolve("pad/model"), a = dir.resolve("a/model"), b = dir.resolve("b/model");
+        new LmTrainer(with(TinySetup.options(p, pad, 6, false, true), "i2t", false, padded, 6, false)).run(r -> {}, null);
+        new LmTrainer(with(TinySetup.options(p, a, 6, false, true), "i2t", false, collapsed, 6, false)).run(r -> {}, null);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        new LmTrainer(with(TinySetup.options(p, b, 6, false, true), "i2t", false, collapsed, 6, false)).run(r -> stop.set(r.step() == 3), stop);
+        new LmTrainer(with(TinySetup.options(p, b, 6, true, true), "i2t", false, collapsed, 6, true)).run(r -> {}, null);
+        assertArrayEquals(weights(a), weights(b), "stopped at 3 and resumed = straight run, bit for bit");
+        assertFalse(Arrays.equals(weights(pad), weights(a)), "collapsing changes the sequences");
+        try (Emu3Bundle bundle = Emu3Bundle.load(a)) {
+            assertTrue(bundle.model().config().visualSummary(), "a collapsed run's folder is an ordinary visual-summary model");
+        }
+    }
+
     @Test
     void optionsThatNeedTheStemOrThePairsAreRefused() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new LmOptions.Summary(true, 0, false, true)).getMessage().contains("--summary-only"));
         assertThrows(IllegalArgumentException.class, () -> new LmOptions.Summary(false, 0.5, false));
         assertThrows(IllegalArgumentException.class, () -> new LmOptions.Summary(false, 0, true));
         assertThrows(IllegalArgumentException.class, () -> new LmOptions.Summary(true, 1.5, false));
@@ -97,5 +156,6 @@ class VisualSummaryTrainingTest {
         LmOptions plain = TinySetup.options(new TinySetup.Paths(dir, dir, dir), dir.resolve("m"), 3, false);
         assertFalse(plain.mathKey().contains("summary"));
         assertTrue(with(plain, "both", false, new LmOptions.Summary(true, 0.25, false), 3, false).mathKey().endsWith(",summary=0.25"));
+        assertTrue(with(plain, "both", false, new LmOptions.Summary(true, 0.25, false, true), 3, false).mathKey().endsWith(",summary=0.25:collapse"));
     }
 }
