@@ -1,6 +1,7 @@
 package ai.emu4j.core.ops;
 
 import ai.emu4j.core.kernels.Parallel;
+import ai.emu4j.core.kernels.SoftmaxRows;
 import ai.emu4j.core.tensor.Shape;
 import ai.emu4j.core.tensor.Tensor;
 
@@ -33,18 +34,8 @@ public final class Softmax {
         int grain = Math.max(1, Elementwise.PAR_MIN / Math.max(1, n));
         Parallel.forRange(rows, grain, (a, b) -> {
             for (int row = a; row < b; row++) {
-                int base = row * n, visible = visible(row % t, offset, n);
-                float max = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < visible; k++) max = Math.max(max, in[base + k]);
-                if (max == Float.NEGATIVE_INFINITY) max = 0;
-                double sum = 0;
-                for (int k = 0; k < visible; k++) {
-                    float e = (float) Math.exp(in[base + k] - max);
-                    out[base + k] = e;
-                    sum += e;
-                }
-                float inv = (float) (1 / sum);
-                if (sum > 0) for (int k = 0; k < visible; k++) out[base + k] *= inv;
+                int base = row * n;
+                SoftmaxRows.softmax(in, out, base, visible(row % t, offset, n));
             }
         });
         return Tensor.of(out, s).recordOp("causal_softmax", new Tensor[] {x}, g -> {
@@ -79,6 +70,16 @@ public final class Softmax {
         Parallel.forRange(rows, Math.max(1, Elementwise.PAR_MIN / Math.max(1, r)), (a, b) -> {
             for (int row = a; row < b; row++) {
                 int base = (row / fi) * r * fi + row % fi;
+                if (fi == 1) {
+                    // A contiguous run (the last dimension, as for attention and the loss over the vocabulary).
+                    if (!log) {
+                        SoftmaxRows.softmax(in, out, base, r);
+                        continue;
+                    }
+                    float lse = SoftmaxRows.logSumExp(in, base, r);
+                    for (int k = 0; k < r; k++) out[base + k] = in[base + k] - lse;
+                    continue;
+                }
                 float max = Float.NEGATIVE_INFINITY;
                 for (int k = 0; k < r; k++) max = Math.max(max, in[base + k * fi]);
                 if (max == Float.NEGATIVE_INFINITY) max = 0;
