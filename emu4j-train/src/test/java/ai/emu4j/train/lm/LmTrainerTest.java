@@ -99,6 +99,21 @@ class LmTrainerTest {
                     b.processor().understandingPrompt(b.encodeImage(img).block(b.processor()), "Describe the image"),
                     new Sampler(0f, 0, 1f, 0), 12, streamed::append, null);
             assertEquals(b.tokenizer().decode(answer), streamed.toString());
+
+            // Validation in batches of similar length gives the loss of one sample at a time.
+            List<Sample> val = new ArrayList<>();
+            String[] captions = {"a red disc on white", "a small blue square", "x", "two large green circles on the left of a red one"};
+            for (int i = 0; i < captions.length; i++) {
+                var v = b.encodeImage(new RgbImage(16, 16, new byte[3 * 16 * 16]));
+                val.add(Sample.textToVisual(b.processor(), captions[i], v, false));
+                val.add(Sample.visualToText(b.processor(), "Describe the image", captions[i], v));
+            }
+            double single = LmTrainer.validationLoss(b.model(), val, b.tokens().pad(), 0.5f, 1);
+            assertTrue(Double.isFinite(single) && single > 0);
+            for (int rows : new int[] {3, 8}) {
+                assertEquals(single, LmTrainer.validationLoss(b.model(), val, b.tokens().pad(), 0.5f, rows), 1e-5 * single, "rows " + rows);
+            }
+            assertTrue(Double.isNaN(LmTrainer.validationLoss(b.model(), List.of(), b.tokens().pad(), 0.5f, 8)));
         }
     }
 
