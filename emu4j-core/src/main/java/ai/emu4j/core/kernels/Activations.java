@@ -53,6 +53,27 @@ public final class Activations {
         }
     }
 
+    /** gx[i] = g[i] * silu'(in[i]) = g[i] * s (1 + x (1 - s)), s = sigmoid(x), for i in [from, to). */
+    public static void siluBackward(float[] in, float[] g, float[] gx, int from, int to) {
+        int i = from;
+        if (VectorWidth.BITS > 0) {
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+                FloatVector x = FloatVector.fromArray(S, in, i);
+                FloatVector s = one.div(one.add(exp(x.neg())));
+                FloatVector d = s.mul(x.mul(one.sub(s)).add(one));
+                FloatVector.fromArray(S, g, i).mul(d).intoArray(gx, i);
+            }
+        }
+        for (; i < to; i++) gx[i] = g[i] * siluGradScalar(in[i]);
+    }
+
+    /** The oracle (and the tail) of {@link #siluBackward}. */
+    public static float siluGradScalar(float x) {
+        float s = sigmoidScalar(x);
+        return s * (1 + x * (1 - s));
+    }
+
     /** out[i] = gelu(in[i]) = in[i] * Phi(in[i]) (exact, erf-based) for i in [from, to). */
     public static void gelu(float[] in, float[] out, int from, int to) {
         int i = from;

@@ -81,11 +81,13 @@ public final class Unary {
             float[] gd = g.dataF32();
             float[] gx = new float[in.length];
             Parallel.forRange(in.length, Elementwise.PAR_MIN, (s, e) -> {
-                if (k == Kind.GELU) {
-                    Activations.geluBackward(in, gd, gx, s, e);
-                    return;
+                switch (k) {
+                    case GELU -> Activations.geluBackward(in, gd, gx, s, e);
+                    case SILU -> Activations.siluBackward(in, gd, gx, s, e);
+                    default -> {
+                        for (int i = s; i < e; i++) gx[i] = gd[i] * df(k, in[i], out[i]);
+                    }
                 }
-                for (int i = s; i < e; i++) gx[i] = gd[i] * df(k, in[i], out[i]);
             });
             return new Tensor[] {Tensor.of(gx, x.shape())};
         });
@@ -129,10 +131,7 @@ public final class Unary {
             case SIGMOID -> y * (1 - y);
             case TANH -> 1 - y * y;
             case RELU -> x <= 0 ? 0f : 1f;
-            case SILU -> {
-                float s = sigmoid(x);
-                yield s * (1 + x * (1 - s));
-            }
+            case SILU -> Activations.siluGradScalar(x);
             case GELU -> Activations.geluGradScalar(x);
             case GELU_TANH -> {
                 double inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The SIMD sigmoid, SiLU and GELU against the scalar oracles, over ordinary values and the edges of exp's range. */
+/** The SIMD sigmoid, SiLU (and its derivative) and GELU against the scalar oracles, over ordinary values and the edges of exp's range. */
 class ActivationsTest {
     private static float[] inputs() {
         Rng rng = new Rng(9);
@@ -24,10 +24,17 @@ class ActivationsTest {
         float[] x = inputs(), silu = new float[x.length], sig = new float[x.length];
         Activations.silu(x, silu, 0, x.length);
         Activations.sigmoid(x, sig, 0, x.length);
+        float[] g = new float[x.length], gx = new float[x.length];
+        for (int i = 0; i < g.length; i++) g[i] = 0.5f + (i % 3);
+        Activations.siluBackward(x, g, gx, 0, x.length);
         for (int i = 0; i < x.length; i++) {
             float s = Activations.sigmoidScalar(x[i]);
             check("sigmoid", x[i], s, sig[i]);
             check("silu", x[i], x[i] * s, silu[i]);
+            // silu' = s (1 + x (1 - s)) cancels to 0 near x = -1.28: an absolute floor of a few float ulps of s.
+            float want = g[i] * s * (1 + x[i] * (1 - s));
+            if (Float.isNaN(want)) assertTrue(Float.isNaN(gx[i]), "silu'(" + x[i] + ")");
+            else assertEquals(want, gx[i], 1e-6f * Math.abs(want) + 3e-7f * g[i], "silu'(" + x[i] + ")");
         }
     }
 
