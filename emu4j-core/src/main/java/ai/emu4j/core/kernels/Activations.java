@@ -39,11 +39,8 @@ public final class Activations {
     private static void run(float[] in, float[] out, int from, int to, boolean timesX) {
         int i = from;
         if (VectorWidth.BITS > 0) {
-            FloatVector one = FloatVector.broadcast(S, 1f);
             for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-                FloatVector x = FloatVector.fromArray(S, in, i);
-                // exp(-x) overflows to +inf in float for x < -88.7 (double: -709): 0 instead of a subnormal below 1e-37.
-                FloatVector s = one.div(one.add(exp(x.neg())));
+                FloatVector x = FloatVector.fromArray(S, in, i), s = sigmoid(x);
                 (timesX ? x.mul(s) : s).intoArray(out, i);
             }
         }
@@ -53,15 +50,19 @@ public final class Activations {
         }
     }
 
+    /** 1 / (1 + e^-x) per lane. exp(-x) overflows to +inf in float for x < -88.7 (double: -709): 0 instead of a subnormal below 1e-37. */
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector d = exp(x.neg()).add(1f);
+        return d.broadcast(1f).div(d);
+    }
+
     /** gx[i] = g[i] * silu'(in[i]) = g[i] * s (1 + x (1 - s)), s = sigmoid(x), for i in [from, to). */
     public static void siluBackward(float[] in, float[] g, float[] gx, int from, int to) {
         int i = from;
         if (VectorWidth.BITS > 0) {
-            FloatVector one = FloatVector.broadcast(S, 1f);
             for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-                FloatVector x = FloatVector.fromArray(S, in, i);
-                FloatVector s = one.div(one.add(exp(x.neg())));
-                FloatVector d = s.mul(x.mul(one.sub(s)).add(one));
+                FloatVector x = FloatVector.fromArray(S, in, i), s = sigmoid(x);
+                FloatVector d = s.mul(x.mul(s.neg().add(1f)).add(1f));
                 FloatVector.fromArray(S, g, i).mul(d).intoArray(gx, i);
             }
         }
