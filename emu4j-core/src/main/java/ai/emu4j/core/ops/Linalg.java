@@ -62,8 +62,10 @@ public final class Linalg {
                     offA += idx[d] * oa.batchStrides[d];
                     offB += idx[d] * ob.batchStrides[d];
                 }
+                // c is freshly allocated (zeros), so beta 1 adds onto it: beta 0 would zero it a second time
+                // (GEMM's scaleC, 2 % of a demo training profile).
                 Gemm.sgemm(oa.trans, ob.trans, m, n, k, 1f, oa.data, (int) offA, oa.ld, ob.data, (int) offB, ob.ld,
-                        0f, c, bi * m * n, n);
+                        1f, c, bi * m * n, n);
             }
         });
     }
