@@ -128,10 +128,12 @@ public final class TrainCommand implements Runnable {
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch done = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
-                // Ctrl-C: finish the step, checkpoint, write the folder; give up after a minute.
+                // Ctrl-C / SIGTERM: finish the step, checkpoint, write the folder (then validate); give up after
+                // 10 minutes. A minute was too short: the demo run's step plus checkpoint plus validation
+                // outlasted it and the JVM exited before the folder was written.
                 stop.set(true);
                 try {
-                    done.await(60, TimeUnit.SECONDS);
+                    done.await(10, TimeUnit.MINUTES);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

@@ -222,6 +222,9 @@ public final class LmTrainer {
                 double stepVal = Double.NaN;
                 if (step % o.checkpointEvery() == 0 || step == o.steps() || stopped) {
                     Checkpoint.save(ckpt, module, opt, step, seeds.byName(), schedule, Map.of("options", o.mathKey()));
+                    // Stopped (Ctrl-C, SIGTERM, --stop-at): the folder before the validation, which can take a
+                    // minute, so a shutdown that gives up waiting still leaves both checkpoint and model.
+                    if (stopped) writeModelFolder(config, weights, tokens, codes, train, spatial);
                     valLoss = stepVal = validate(model, valSamples, tokens.pad());
                     listener.checkpoint(step, valLoss, ckpt);
                 }
@@ -231,16 +234,23 @@ public final class LmTrainer {
             }
         }
         if (Double.isNaN(valLoss)) valLoss = validate(model, valSamples, tokens.pad());   // resumed at the end: no step ran
-        // Generation picks its grid from image_area: record the largest area trained on, not the cap
-        // (64x64 pictures under the default cap of 16384 would otherwise be generated as 16x16 grids).
+        if (!stopped) writeModelFolder(config, weights, tokens, codes, train, spatial);
+        listener.log("wrote " + o.output());
+        return new Result(step, valLoss, stopped);
+    }
+
+    /**
+     * The model folder. Generation picks its grid from image_area: record the largest area trained on, not
+     * the cap (64x64 pictures under the default cap of 16384 would otherwise be generated as 16x16 grids).
+     */
+    private void writeModelFolder(LlamaConfig config, LlamaWeights weights, VisionTokens tokens, Map<String, EncodedVisual> codes,
+                                  List<Manifest.Entry> train, int spatial) throws IOException {
         long trained = 0;
         for (Manifest.Entry e : train) {
             Emu3Processor.GridSize g = codes.get(e.id()).grid();
             trained = Math.max(trained, (long) g.height() * g.width() * spatial * spatial);
         }
         writeModelFolder(config, weights, tokens, codes.get(train.get(0).id()).grid(), Math.min(o.imageArea(), trained));
-        listener.log("wrote " + o.output());
-        return new Result(step, valLoss, stopped);
     }
 
     private void checkLength(Sample s) {

@@ -71,6 +71,8 @@ class LmTrainerTest {
         LmTrainer.Result rb = new LmTrainer(TinySetup.options(p, outB, STEPS, false)).run(killed, killed.stop);
         assertTrue(rb.stopped());
         assertEquals(5, rb.step());
+        assertTrue(Files.isRegularFile(outB.resolve("model.safetensors")) && Files.isRegularFile(outB.resolve("config.json")),
+                "a stopped run leaves its model folder beside the checkpoint");
         Recorder resumed = new Recorder(-1);
         LmTrainer.Result rc = new LmTrainer(TinySetup.options(p, outB, STEPS, true)).run(resumed, resumed.stop);
         assertEquals(STEPS, rc.step());
