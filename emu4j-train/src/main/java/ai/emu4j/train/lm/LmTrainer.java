@@ -298,7 +298,6 @@ public final class LmTrainer {
         return e.video() ? 0 : o.views().getOrDefault(e.source(), 0);
     }
 
-    /** The first index whose cumulative weight exceeds u * total (entries of weight 0 are never picked). */
     /**
      * A sample's direction from the chance that it is visual to text ({@link LmOptions#i2tShare}): no draw
      * at 0 or 1; one of two with equal chance for NaN ("both"); else i2t with that chance.
@@ -309,6 +308,7 @@ public final class LmTrainer {
         return rng.nextDouble() < i2tShare ? "i2t" : "t2i";
     }
 
+    /** The first index whose cumulative weight exceeds u * total (entries of weight 0 are never picked). */
     static int pick(double[] cumulative, double u) {
         double target = u * cumulative[cumulative.length - 1];
         int lo = 0, hi = cumulative.length - 1;
@@ -436,8 +436,8 @@ public final class LmTrainer {
     /**
      * Mean weighted loss over all validation samples without dropout; NaN without any. Samples run in
      * batches of {@code rows}, shortest first so a batch pads little (padding after a sample's end changes
-     * none of its positions): one sample at a time, the demo's 848 validation samples took about 70 s of
-     * every checkpoint, most of it packing the weights for GEMMs of a single short row.
+     * none of its positions): the demo's 848 validation samples took 43-52 s of a checkpoint one at a time,
+     * 33-35 s batched (a one-row GEMM spends about a third of its time packing the weights).
      */
     static double validationLoss(LlamaModel model, List<Sample> samples, int pad, float visionWeight, int rows) {
         if (samples.isEmpty()) return Double.NaN;
