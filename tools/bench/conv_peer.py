@@ -13,6 +13,8 @@ import statistics
 import sys
 import time
 
+from peer_blas import blas_problem
+
 try:
     import torch
 except ImportError as e:
@@ -58,6 +60,10 @@ def run(spec, reps):
 
 if __name__ == "__main__":
     torch.set_num_threads(int(os.environ.get("EMU4J_PEER_THREADS", "2")))
+    problem = blas_problem(torch)
+    if problem:
+        print(f"ERROR {problem}", flush=True)
+        sys.exit(3)
     reps = int(sys.argv[1])
     for spec in sys.argv[2:]:
         fwd_ms, fwdbwd_ms = run(spec, reps)

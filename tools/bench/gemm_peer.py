@@ -9,6 +9,8 @@ import os
 import sys
 import time
 
+from peer_blas import blas_problem
+
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
 try:
@@ -18,6 +20,10 @@ except ImportError as e:
     sys.exit(3)
 
 torch.set_num_threads(int(os.environ.get("EMU4J_PEER_THREADS", "2")))
+problem = blas_problem(torch)
+if problem:
+    print(f"ERROR {problem}", flush=True)
+    sys.exit(3)
 
 
 def median_seconds(fn, reps):

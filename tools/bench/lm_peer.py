@@ -13,6 +13,8 @@ import os
 import sys
 import time
 
+from peer_blas import blas_problem
+
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
 try:
@@ -24,6 +26,10 @@ except ImportError as e:
     sys.exit(3)
 
 torch.set_num_threads(int(os.environ.get("EMU4J_PEER_THREADS", "2")))
+problem = blas_problem(torch)
+if problem:
+    print(f"ERROR {problem}", flush=True)
+    sys.exit(3)
 
 
 class RMSNorm(nn.Module):

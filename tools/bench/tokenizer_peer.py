@@ -20,6 +20,8 @@ import time
 import numpy as np
 import torch
 
+from peer_blas import blas_problem
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("vq", os.path.join(HERE, "..", "fixtures", "make_vq_fixtures.py"))
 vq = importlib.util.module_from_spec(spec)
@@ -101,6 +103,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    problem = blas_problem(torch)
+    if problem:
+        raise SystemExit("ERROR " + problem)
     with open(os.path.join(a.model, "config.json")) as f:
         cfg = vq.Cfg(json.load(f))
     m = vq.Emu3VisionVQModel(cfg).eval()

@@ -50,7 +50,7 @@ public final class TrainCommand implements Runnable {
         Path vq;
 
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
-                description = "Model folder to write; OUT.ckpt.safetensors and OUT.tokens.json go next to it.")
+                description = "Model folder to write (rewritten at every checkpoint); OUT.ckpt.safetensors and OUT.tokens.json go next to it.")
         Path output;
 
         @Option(paramLabel = "N", names = "--hidden", defaultValue = "256", description = "Hidden size; default ${DEFAULT-VALUE}.") int hidden;
@@ -186,6 +186,12 @@ public final class TrainCommand implements Runnable {
             close();   // only the final "wrote" line comes after the bar
             err.println(line);
             err.flush();
+        }
+
+        @Override
+        public void encoding(long done, long total) {
+            if (bar == null) bar = Progress.bar(err, "encode", total, "pictures");
+            bar.stepTo(done);
         }
 
         @Override

@@ -66,6 +66,9 @@ public final class LmTrainer {
     public interface Listener {
         default void log(String line) {}
 
+        /** Pictures and clips encoded so far when the token cache is (re)built: minutes on a large dataset. */
+        default void encoding(long done, long total) {}
+
         default void started(long firstStep, long totalSteps, long parameters) {}
 
         void step(StepReport report);
@@ -116,7 +119,8 @@ public final class LmTrainer {
             java.util.Set<String> trainIds = new java.util.HashSet<>();
             for (Manifest.Entry e : train) trainIds.add(e.id());
             checkSources("--views", o.views().keySet(), train);
-            codes = TokenCache.load(o.tokenCacheFile(), used, e -> trainIds.contains(e.id()) ? views(e) : 0, o.seed(), o.vq(), vq, pre, o.imageArea(), listener::log);
+            codes = TokenCache.load(o.tokenCacheFile(), used, e -> trainIds.contains(e.id()) ? views(e) : 0, o.seed(), o.vq(), vq, pre, o.imageArea(), listener::log,
+                    listener::encoding);
             // A resumed run takes these rows from its checkpoint.
             appearance = o.visualInit().equals("appearance") && !o.resume() ? CodeAppearance.features(vq) : null;
         }
@@ -159,6 +163,7 @@ public final class LmTrainer {
 
         double valLoss = Double.NaN;
         boolean stopped = false;
+        boolean written = false;
         try (StepLog log = StepLog.open(o.logFile(), pairs == null ? LOG_HEADER : LOG_HEADER + ",pair_loss", step)) {
             while (step < o.steps()) {
                 long t0 = System.nanoTime();
@@ -222,9 +227,11 @@ public final class LmTrainer {
                 double stepVal = Double.NaN;
                 if (step % o.checkpointEvery() == 0 || step == o.steps() || stopped) {
                     Checkpoint.save(ckpt, module, opt, step, seeds.byName(), schedule, Map.of("options", o.mathKey()));
-                    // Stopped (Ctrl-C, SIGTERM, --stop-at): the folder before the validation, which can take a
-                    // minute, so a shutdown that gives up waiting still leaves both checkpoint and model.
-                    if (stopped) writeModelFolder(config, weights, tokens, codes, train, spatial);
+                    // The folder at every checkpoint (about a second for the demo model), so a long run can be
+                    // tried or scored while it trains; before the validation, which can take a minute, so a
+                    // shutdown that gives up waiting still leaves both checkpoint and model.
+                    writeModelFolder(config, weights, tokens, codes, train, spatial);
+                    written = true;
                     valLoss = stepVal = validate(model, valSamples, tokens.pad());
                     listener.checkpoint(step, valLoss, ckpt);
                 }
@@ -234,7 +241,7 @@ public final class LmTrainer {
             }
         }
         if (Double.isNaN(valLoss)) valLoss = validate(model, valSamples, tokens.pad());   // resumed at the end: no step ran
-        if (!stopped) writeModelFolder(config, weights, tokens, codes, train, spatial);
+        if (!written) writeModelFolder(config, weights, tokens, codes, train, spatial);   // resumed at the end
         listener.log("wrote " + o.output());
         return new Result(step, valLoss, stopped);
     }

@@ -28,6 +28,7 @@ class LmTrainerTest {
     private static final class Recorder implements LmTrainer.Listener {
         final List<LmTrainer.StepReport> steps = new ArrayList<>();
         final List<Double> val = new ArrayList<>();
+        final List<Boolean> folderThere = new ArrayList<>();
         final List<String> log = new ArrayList<>();
         final AtomicBoolean stop = new AtomicBoolean();
         final long stopAt;
@@ -41,7 +42,11 @@ class LmTrainerTest {
             steps.add(r);
             if (r.step() == stopAt) stop.set(true);
         }
-        @Override public void checkpoint(long step, double valLoss, Path file) { val.add(valLoss); }
+        @Override public void checkpoint(long step, double valLoss, Path file) {
+            val.add(valLoss);
+            String folder = file.getFileName().toString().replace(".ckpt.safetensors", "");
+            folderThere.add(Files.isRegularFile(file.resolveSibling(folder).resolve("model.safetensors")));
+        }
     }
 
     @Test
@@ -62,6 +67,7 @@ class LmTrainerTest {
             assertTrue(r.tokensPerSecond() > 0);
         }
         assertEquals(2, straight.val.size(), "checkpoints at 8 and 16");
+        assertEquals(List.of(true, true), straight.folderThere, "the model folder is written at every checkpoint, not only at the end");
         assertTrue(straight.val.get(1) < straight.val.get(0), "validation loss should fall: " + straight.val);
         assertTrue(Files.isRegularFile(outA.resolveSibling("model.tokens.json")));
 
