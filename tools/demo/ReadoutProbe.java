@@ -41,16 +41,19 @@ public class ReadoutProbe {
             List<ManifestEntry> train = d.select(EvalData.EMOJI, Split.TRAIN);
             boolean taught = args.length == 3;
             List<ManifestEntry> items = taught ? train.subList(0, Math.min(Integer.parseInt(args[2]), train.size())) : d.select(EvalData.EMOJI, Split.TEST);
-            int n = 0, shown = 0, hidden = 0;
+            int n = 0, shown = 0, hidden = 0, collapsed = 0;
             for (ManifestEntry e : items) {
                 RgbImage picture = d.image(e);
                 String right = name(e), withCodes = firstClause(caption(b, picture, false)), withPad = firstClause(caption(b, picture, true));
+                String alone = firstClause(collapsedCaption(b, picture));
                 n++;
                 if (withCodes.equals(right)) shown++;
                 if (withPad.equals(right)) hidden++;
-                System.out.printf(Locale.ROOT, "%-40s | %-32s | %s%n", right + " (" + e.attributes().get("style") + ")", withCodes, withPad);
+                if (alone.equals(right)) collapsed++;
+                System.out.printf(Locale.ROOT, "%-40s | %-32s | %-32s | %s%n", right + " (" + e.attributes().get("style") + ")", withCodes, withPad, alone);
             }
-            System.out.printf(Locale.ROOT, "%d %s pictures: greedy caption names %d with codes shown, %d with codes hidden%n", n, taught ? "training" : "held-out", shown, hidden);
+            System.out.printf(Locale.ROOT, "%d %s pictures: greedy caption names %d with codes shown, %d with codes hidden, %d with the codes left out (summary alone)%n",
+                    n, taught ? "training" : "held-out", shown, hidden, collapsed);
             if (taught) return;
             List<float[]> pool = new ArrayList<>();
             List<String> names = new ArrayList<>();
@@ -105,6 +108,41 @@ public class ReadoutProbe {
                 float[] logits = m.logits(h).toFloatArray();                                            // (1, T, vocab)
                 int vocab = logits.length / h.size(1), last = (h.size(1) - 1) * vocab, best = 0;
                 for (int v = 1; v < vocab; v++) if (logits[last + v] > logits[last + best]) best = v;
+                if (best == b.tokens().eos()) break;
+                answer.add(best);
+                h = m.forward(Tensor.ofInts(new int[] {best}, 1, 1), List.of(), prompt.length + k, caches, 0f, null);
+            }
+        }
+        return b.tokenizer().decode(answer.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * Greedy caption with the picture left out of the sequence but for its header, eof and eoi, the codes
+     * reaching the model only through the summary at the eoi (as {@code train lm --collapse-hidden} trains).
+     */
+    static String collapsedCaption(Emu3Bundle b, RgbImage picture) {
+        LlamaModel m = b.model();
+        var v = b.encodeImage(picture);
+        int[] header = b.processor().imageHeader(1, v.grid(), false);
+        int[] block = Arrays.copyOf(header, header.length + 2);
+        block[header.length] = b.tokens().eof();
+        block[header.length + 1] = b.tokens().eoi();
+        int[] prompt = b.processor().understandingPrompt(block, QUESTION);
+        int eoi = -1;
+        for (int i = 0; i + block.length <= prompt.length && eoi < 0; i++) {
+            if (Arrays.equals(prompt, i, i + block.length, block, 0, block.length)) eoi = i + block.length - 1;
+        }
+        int[] ids = new int[v.codes().length];
+        for (int k = 0; k < ids.length; k++) ids[k] = b.tokens().visualId(v.codes()[k]);
+        List<SummarySite> sites = List.of(new SummarySite(0, eoi, ids, v.grid().height(), v.grid().width()));
+        List<Integer> answer = new ArrayList<>();
+        try (var ng = GradMode.noGrad()) {
+            var caches = m.newCaches(1, prompt.length + MAX_TOKENS);
+            Tensor h = m.forward(Tensor.ofInts(prompt, 1, prompt.length), sites, 0, caches, 0f, null);   // (1, T, dim)
+            for (int k = 0; k < MAX_TOKENS; k++) {
+                float[] logits = m.logits(h).toFloatArray();
+                int vocab = logits.length / h.size(1), last = (h.size(1) - 1) * vocab, best = 0;
+                for (int t = 1; t < vocab; t++) if (logits[last + t] > logits[last + best]) best = t;
                 if (best == b.tokens().eos()) break;
                 answer.add(best);
                 h = m.forward(Tensor.ofInts(new int[] {best}, 1, 1), List.of(), prompt.length + k, caches, 0f, null);

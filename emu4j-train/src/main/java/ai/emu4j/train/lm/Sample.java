@@ -25,7 +25,7 @@ import java.util.List;
 record Sample(int[] tokens, byte[] kinds, List<Site> sites) {
     static final byte IGNORE = 0, TEXT = 1, VISION = 2;
 
-    /** A picture summarised at {@code position} of the sample (its eoi), from its (height x width) codes. */
+    /** A picture summarised at {@code position} of the sample (its eoi), from its (height x width) codes as visual token ids. */
     record Site(int position, int[] codes, int height, int width) {}
 
     Sample(int[] tokens, byte[] kinds) {
@@ -72,7 +72,11 @@ record Sample(int[] tokens, byte[] kinds, List<Site> sites) {
         block[header.length] = t.eof();
         block[header.length + 1] = t.eoi();
         Sample full = visualToText(p, question, caption, block);
-        return new Sample(full.tokens, full.kinds, List.of(new Site(indexOf(full.tokens, block) + block.length - 1, v.codes(), v.grid().height(), v.grid().width())));
+        // The stem embeds token ids, as the finder reports them for a picture shown in the sequence: the
+        // codes' own numbers would pick text tokens' embeddings (sessions 10-11 trained lm17 and lm18 so).
+        int[] ids = new int[v.codes().length];
+        for (int k = 0; k < ids.length; k++) ids[k] = t.visualId(v.codes()[k]);
+        return new Sample(full.tokens, full.kinds, List.of(new Site(indexOf(full.tokens, block) + block.length - 1, ids, v.grid().height(), v.grid().width())));
     }
 
     private static int indexOf(int[] in, int[] part) {

@@ -104,7 +104,10 @@ class VisualSummaryTrainingTest {
         assertEquals(1, c.sites().size());
         Sample.Site site = c.sites().getFirst();
         assertEquals(vt.eoi(), c.tokens()[site.position()]);
-        assertArrayEquals(v.codes(), site.codes());
+        var shown = new ai.emu4j.models.emu3.PictureSites(vt).find(0, full.tokens());
+        assertEquals(1, shown.size());
+        assertArrayEquals(shown.getFirst().codes(), site.codes(), "the stem reads the same token ids whether the picture is shown or collapsed");
+        assertEquals(vt.visualId(1), site.codes()[0]);
         assertEquals(2, site.height());
         assertEquals(3, site.width());
         assertTrue(new ai.emu4j.models.emu3.PictureSites(vt).find(0, c.tokens()).isEmpty(), "the finder sees no picture in a collapsed block");
