@@ -134,11 +134,18 @@ public final class LmTrainer {
         LlamaWeights weights = LlamaWeights.init(config, seeds.init());
         LlamaModel model = new LlamaModel(config, weights);
         if (o.summary().on()) model = model.withSummarySites(new PictureSites(tokens));
-        if (o.init() != null && !o.resume()) initFrom(o.init(), config, weights, listener);
+        boolean freshStem = o.summary().on() && !o.resume();
+        if (o.init() != null && !o.resume()) freshStem &= initFrom(o.init(), config, weights, listener);
         Tensor embed = weights.named().get("model.embed_tokens.weight");                    // (vocab, hidden)
         if (appearance != null) {
             CodeAppearance.initRows(embed, tokens, appearance, seeds.init());
             listener.log("visual token embeddings set from what each code looks like");
+        }
+        List<SummarySite> stemSample = freshStem ? stemSample(train, codes, tokens) : List.of();
+        if (!stemSample.isEmpty()) {
+            double[] n = SummaryInit.matchEmbeddingNorm(model, weights, stemSample);
+            listener.log(String.format(java.util.Locale.ROOT, "visual summary stem sized to the token embeddings: mean summary norm %.3f -> %.3f (embedding rows %.3f)",
+                    n[0], n[1], n[2]));
         }
         LlamaModule module = new LlamaModule(weights);
         double[] drawWeights = drawWeights(train);
@@ -331,7 +338,8 @@ public final class LmTrainer {
      * Starts from another model folder's language model (fine-tuning): same architecture and vocabulary
      * required, every tensor copied by name into the fresh F32 parameters (bf16 files widen exactly).
      */
-    private static void initFrom(Path folder, LlamaConfig config, LlamaWeights weights, Listener listener) throws IOException {
+    private static boolean initFrom(Path folder, LlamaConfig config, LlamaWeights weights, Listener listener) throws IOException {
+        boolean freshStem = false;
         try (LlamaLoader.Loaded from = LlamaLoader.load(folder)) {
             LlamaConfig c = from.model().config();
             String theirs = shape(c), ours = shape(config);
@@ -341,6 +349,7 @@ public final class LmTrainer {
                 Tensor s = src.get(e.getKey());
                 if (s == null && e.getKey().startsWith("model.visual_summary.")) {
                     listener.log("--init " + folder + " has no visual summary stem: " + e.getKey() + " starts fresh");
+                    freshStem = true;
                     continue;
                 }
                 if (s == null) throw new IllegalArgumentException("--init " + folder + ": no tensor " + e.getKey());
@@ -349,6 +358,21 @@ public final class LmTrainer {
             }
         }
         listener.log("initialised from " + folder);
+        return freshStem;
+    }
+
+    /** Up to 64 training pictures spread over the list (their own codes, not views), as summary sites. */
+    private static List<SummarySite> stemSample(List<Manifest.Entry> train, Map<String, EncodedVisual> codes, VisionTokens tokens) {
+        List<Manifest.Entry> pictures = train.stream().filter(e -> !codes.get(e.id()).video()).toList();
+        List<SummarySite> out = new ArrayList<>();
+        int stride = Math.max(1, pictures.size() / 64);
+        for (int i = 0; i < pictures.size() && out.size() < 64; i += stride) {
+            EncodedVisual v = codes.get(pictures.get(i).id());
+            int[] ids = new int[v.codes().length];
+            for (int k = 0; k < ids.length; k++) ids[k] = tokens.visualId(v.codes()[k]);
+            out.add(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width()));
+        }
+        return out;
     }
 
     private static String shape(LlamaConfig c) {

@@ -81,6 +81,62 @@ class VisualSummaryTrainingTest {
         assertFalse(Arrays.equals(weights(i2tNone), weights(i2tAll)), "captioning samples lose theirs");
     }
 
+    /**
+     * A fresh stem is sized so its summaries are as long as the embedding rows they are added to (the
+     * default init made them several times shorter, and the model was slow to start reading them); a
+     * stem that comes with --init, or from a checkpoint, keeps its weights.
+     */
+    @Test
+    void aFreshStemIsSizedToTheTokenEmbeddings(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        LmOptions.Summary summary = new LmOptions.Summary(true, 0.0, false);
+        Path a = dir.resolve("a/model"), b = dir.resolve("b/model");
+        List<String> log = new ArrayList<>();
+        LmTrainer.Listener listener = new LmTrainer.Listener() {
+            @Override public void log(String line) { log.add(line); }
+            @Override public void step(LmTrainer.StepReport r) {}
+        };
+        new LmTrainer(still(with(TinySetup.options(p, a, 3, false), "both", false, summary, 3, false), null)).run(listener, null);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("visual summary stem sized")), log.toString());
+        try (Emu3Bundle bundle = Emu3Bundle.load(a)) {
+            var manifest = Manifest.read(p.data());
+            List<ai.emu4j.models.llama.SummarySite> sites = new ArrayList<>();
+            for (Manifest.Entry e : manifest.split("train")) {
+                if (e.video()) continue;
+                var v = bundle.encodeImage(ai.emu4j.models.vq.VQImages.read(e.file()));
+                int[] ids = new int[v.codes().length];
+                for (int k = 0; k < ids.length; k++) ids[k] = bundle.tokens().visualId(v.codes()[k]);
+                sites.add(new ai.emu4j.models.llama.SummarySite(0, 0, ids, v.grid().height(), v.grid().width()));
+            }
+            double summaries = rowNorm(bundle.model().summaries(sites)), rows = rowNorm(bundle.model().weights().embedTokens());
+            assertEquals(rows, summaries, 0.05 * rows, "mean summary norm against mean embedding row norm");
+        }
+
+        log.clear();
+        new LmTrainer(still(with(TinySetup.options(p, b, 3, false), "both", false, summary, 3, false), a)).run(listener, null);
+        assertTrue(log.stream().noneMatch(l -> l.startsWith("visual summary stem sized")), "a stem from --init is kept: " + log);
+    }
+
+    /** b with --init init and a learning rate too small to move the weights in a step: what the folder holds is the init. */
+    private static LmOptions still(LmOptions b, Path init) {
+        return new LmOptions(b.data(), b.tokenizer(), b.vq(), b.output(), b.hidden(), b.layers(), b.heads(), b.kvHeads(), b.ffn(), b.context(), b.ropeTheta(),
+                b.dropout(), b.imageArea(), b.batch(), b.accum(), 1, 1e-12, 0, 0, 0, b.beta1(), b.beta2(), b.eps(), b.clip(), b.visionWeight(),
+                b.visionOnly(), b.captionDropout(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), init, b.sourceWeights(), b.views(), b.visualInit(),
+                b.freezeVisualInput(), b.pairs(), b.summary(), b.checkpointEvery(), b.resume(), b.seed());
+    }
+
+    private static double rowNorm(Tensor rows) {
+        float[] v = rows.contiguous().toFloatArray();
+        int n = rows.size(0), d = rows.size(1);
+        double sum = 0;
+        for (int r = 0; r < n; r++) {
+            double s = 0;
+            for (int i = 0; i < d; i++) s += (double) v[r * d + i] * v[r * d + i];
+            sum += Math.sqrt(s);
+        }
+        return sum / n;
+    }
+
     /** --collapse-hidden: the picture's rows leave the sequence, its codes go with the sample as a site at its eoi. */
     @Test
     void collapsedSamplesKeepHeaderEofEoiAndCarryTheirSiteThroughPacking(@TempDir Path dir) throws IOException {
