@@ -44,7 +44,8 @@ final class SummaryInit {
         }
     }
 
-    private static double meanRowNorm(Tensor rows) {
+    /** Mean L2 norm of the rows of a (n, d) tensor. */
+    static double meanRowNorm(Tensor rows) {
         int n = rows.size(0), d = rows.size(1);
         float[] v = rows.contiguous().toFloatArray();
         double sum = 0;

@@ -108,7 +108,7 @@ class VisualSummaryTrainingTest {
                 for (int k = 0; k < ids.length; k++) ids[k] = bundle.tokens().visualId(v.codes()[k]);
                 sites.add(new ai.emu4j.models.llama.SummarySite(0, 0, ids, v.grid().height(), v.grid().width()));
             }
-            double summaries = rowNorm(bundle.model().summaries(sites)), rows = rowNorm(bundle.model().weights().embedTokens());
+            double summaries = SummaryInit.meanRowNorm(bundle.model().summaries(sites)), rows = SummaryInit.meanRowNorm(bundle.model().weights().embedTokens());
             assertEquals(rows, summaries, 0.05 * rows, "mean summary norm against mean embedding row norm");
         }
 
@@ -125,17 +125,6 @@ class VisualSummaryTrainingTest {
                 b.freezeVisualInput(), b.pairs(), b.summary(), b.checkpointEvery(), b.resume(), b.seed());
     }
 
-    private static double rowNorm(Tensor rows) {
-        float[] v = rows.contiguous().toFloatArray();
-        int n = rows.size(0), d = rows.size(1);
-        double sum = 0;
-        for (int r = 0; r < n; r++) {
-            double s = 0;
-            for (int i = 0; i < d; i++) s += (double) v[r * d + i] * v[r * d + i];
-            sum += Math.sqrt(s);
-        }
-        return sum / n;
-    }
 
     /** --collapse-hidden: the picture's rows leave the sequence, its codes go with the sample as a site at its eoi. */
     @Test
