@@ -14,6 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class SoftmaxRows {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    /**
+     * Shorter runs take the scalar loops (same exp; sequential sum). Decoding calls this for every head
+     * and layer on rows of a few dozen keys, tens of thousands of times per generation: the vector path
+     * paid its setup on each and ran 4x slower end to end (bench lm decode 244 -> 85 tok/s at the commit
+     * that introduced it, 296 -> 72 by session 11; measured again after this change in BENCHMARKS.md).
+     */
+    static final int MIN_VECTOR_RUN = 256;
 
     private SoftmaxRows() {}
 
@@ -38,7 +45,7 @@ public final class SoftmaxRows {
     static float max(float[] in, int base, int n) {
         int k = 0;
         float max = Float.NEGATIVE_INFINITY;
-        if (VectorWidth.BITS > 0 && n >= S.length()) {
+        if (VectorWidth.BITS > 0 && n >= Math.max(S.length(), MIN_VECTOR_RUN)) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int bound = S.loopBound(n); k < bound; k += S.length()) m = m.max(FloatVector.fromArray(S, in, base + k));
             max = m.reduceLanes(VectorOperators.MAX);
@@ -51,7 +58,7 @@ public final class SoftmaxRows {
     private static float expSum(float[] in, float[] out, int base, int n, float max) {
         int k = 0;
         float sum = 0;
-        if (VectorWidth.BITS > 0 && n >= S.length()) {
+        if (VectorWidth.BITS > 0 && n >= Math.max(S.length(), MIN_VECTOR_RUN)) {
             FloatVector acc = FloatVector.zero(S);
             for (int bound = S.loopBound(n); k < bound; k += S.length()) {
                 FloatVector e = Activations.exp(FloatVector.fromArray(S, in, base + k).sub(max));
@@ -70,7 +77,7 @@ public final class SoftmaxRows {
 
     private static void scale(float[] out, int base, int n, float by) {
         int k = 0;
-        if (VectorWidth.BITS > 0) {
+        if (VectorWidth.BITS > 0 && n >= MIN_VECTOR_RUN) {
             for (int bound = S.loopBound(n); k < bound; k += S.length()) FloatVector.fromArray(S, out, base + k).mul(by).intoArray(out, base + k);
         }
         for (; k < n; k++) out[base + k] *= by;
