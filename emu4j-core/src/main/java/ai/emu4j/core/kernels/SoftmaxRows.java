@@ -16,9 +16,10 @@ public final class SoftmaxRows {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     /**
      * Shorter runs take the scalar loops (same exp; sequential sum). Decoding calls this for every head
-     * and layer on rows of a few dozen keys, tens of thousands of times per generation: the vector path
-     * paid its setup on each and ran 4x slower end to end (bench lm decode 244 -> 85 tok/s at the commit
-     * that introduced it, 296 -> 72 by session 11; measured again after this change in BENCHMARKS.md).
+     * and layer on rows of a few dozen keys, tens of thousands of times per generation, and with the
+     * vector path there decoding ran 3-4x slower end to end (bench lm decode 244 -> 85 tok/s at the commit
+     * that introduced it; 72 -> 267 with this threshold, BENCHMARKS.md). Why the short calls cost that
+     * much (late or missing C2 compilation of the vector code is the suspect) was not established.
      */
     static final int MIN_VECTOR_RUN = 256;
 
