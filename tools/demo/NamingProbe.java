@@ -97,8 +97,7 @@ public class NamingProbe {
     /** Unit-length visual summary of the picture's codes. */
     static float[] summary(Emu3Bundle b, RgbImage picture) {
         var v = b.encodeImage(picture);
-        int[] ids = new int[v.codes().length];
-        for (int k = 0; k < ids.length; k++) ids[k] = b.tokens().visualId(v.codes()[k]);
+        int[] ids = b.tokens().visualIds(v.codes());
         try (var ng = GradMode.noGrad()) {
             return unit(b.model().summaries(List.of(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width()))).toFloatArray());
         }

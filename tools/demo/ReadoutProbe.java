@@ -132,8 +132,7 @@ public class ReadoutProbe {
         for (int i = 0; i + block.length <= prompt.length && eoi < 0; i++) {
             if (Arrays.equals(prompt, i, i + block.length, block, 0, block.length)) eoi = i + block.length - 1;
         }
-        int[] ids = new int[v.codes().length];
-        for (int k = 0; k < ids.length; k++) ids[k] = b.tokens().visualId(v.codes()[k]);
+        int[] ids = b.tokens().visualIds(v.codes());
         List<SummarySite> sites = List.of(new SummarySite(0, eoi, ids, v.grid().height(), v.grid().width()));
         List<Integer> answer = new ArrayList<>();
         try (var ng = GradMode.noGrad()) {
@@ -154,8 +153,7 @@ public class ReadoutProbe {
     /** Unit-length visual summary of the picture's codes. */
     static float[] summary(Emu3Bundle b, RgbImage picture) {
         var v = b.encodeImage(picture);
-        int[] ids = new int[v.codes().length];
-        for (int k = 0; k < ids.length; k++) ids[k] = b.tokens().visualId(v.codes()[k]);
+        int[] ids = b.tokens().visualIds(v.codes());
         try (var ng = GradMode.noGrad()) {
             float[] s = b.model().summaries(List.of(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width()))).toFloatArray();
             double norm = Math.sqrt(dot(s, s));

@@ -77,8 +77,7 @@ public class SummaryReadProbe {
     /** The picture's codes as visual token ids, summarised at position pos of row 0. */
     static SummarySite site(Emu3Bundle b, RgbImage picture, int pos) {
         var v = b.encodeImage(picture);
-        int[] ids = new int[v.codes().length];
-        for (int k = 0; k < ids.length; k++) ids[k] = b.tokens().visualId(v.codes()[k]);
+        int[] ids = b.tokens().visualIds(v.codes());
         return new SummarySite(0, pos, ids, v.grid().height(), v.grid().width());
     }
 

@@ -46,7 +46,7 @@ public final class SoftmaxRows {
     static float max(float[] in, int base, int n) {
         int k = 0;
         float max = Float.NEGATIVE_INFINITY;
-        if (VectorWidth.BITS > 0 && n >= Math.max(S.length(), MIN_VECTOR_RUN)) {
+        if (VectorWidth.BITS > 0 && n >= MIN_VECTOR_RUN) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int bound = S.loopBound(n); k < bound; k += S.length()) m = m.max(FloatVector.fromArray(S, in, base + k));
             max = m.reduceLanes(VectorOperators.MAX);
@@ -59,7 +59,7 @@ public final class SoftmaxRows {
     private static float expSum(float[] in, float[] out, int base, int n, float max) {
         int k = 0;
         float sum = 0;
-        if (VectorWidth.BITS > 0 && n >= Math.max(S.length(), MIN_VECTOR_RUN)) {
+        if (VectorWidth.BITS > 0 && n >= MIN_VECTOR_RUN) {
             FloatVector acc = FloatVector.zero(S);
             for (int bound = S.loopBound(n); k < bound; k += S.length()) {
                 FloatVector e = Activations.exp(FloatVector.fromArray(S, in, base + k).sub(max));

@@ -56,6 +56,13 @@ public record VisionTokens(int bos, int eos, int pad, int img, int boi, int eoi,
         return visualBase + code;
     }
 
+    /** Each code's token id: what the model embeds, and what a visual summary site carries. */
+    public int[] visualIds(int[] codes) {
+        int[] ids = new int[codes.length];
+        for (int k = 0; k < ids.length; k++) ids[k] = visualId(codes[k]);
+        return ids;
+    }
+
     public boolean isVisual(int id) {
         return id >= visualBase && id < visualBase + codebookSize;
     }

@@ -368,8 +368,7 @@ public final class LmTrainer {
         int stride = Math.max(1, pictures.size() / 64);
         for (int i = 0; i < pictures.size() && out.size() < 64; i += stride) {
             EncodedVisual v = codes.get(pictures.get(i).id());
-            int[] ids = new int[v.codes().length];
-            for (int k = 0; k < ids.length; k++) ids[k] = tokens.visualId(v.codes()[k]);
+            int[] ids = tokens.visualIds(v.codes());
             out.add(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width()));
         }
         return out;

@@ -81,8 +81,7 @@ final class PairLoss {
         EncodedVisual[] pictures = draw(batch, visual, rng);
         List<SummarySite> sites = new ArrayList<>(pictures.length);
         for (EncodedVisual v : pictures) {
-            int[] ids = new int[v.codes().length];
-            for (int k = 0; k < ids.length; k++) ids[k] = tokens.visualId(v.codes()[k]);
+            int[] ids = tokens.visualIds(v.codes());
             sites.add(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width()));
         }
         Tensor s = model.summaries(sites);                                                   // (2 * batch, dim)

@@ -74,8 +74,7 @@ record Sample(int[] tokens, byte[] kinds, List<Site> sites) {
         Sample full = visualToText(p, question, caption, block);
         // The stem embeds token ids, as the finder reports them for a picture shown in the sequence: the
         // codes' own numbers would pick text tokens' embeddings (sessions 10-11 trained lm17 and lm18 so).
-        int[] ids = new int[v.codes().length];
-        for (int k = 0; k < ids.length; k++) ids[k] = t.visualId(v.codes()[k]);
+        int[] ids = t.visualIds(v.codes());
         return new Sample(full.tokens, full.kinds, List.of(new Site(indexOf(full.tokens, block) + block.length - 1, ids, v.grid().height(), v.grid().width())));
     }
 

@@ -137,7 +137,7 @@ final class TokenCache {
 
         void flush() {
             if (pixels.isEmpty()) return;
-            Tensor x = Indexing.stack(pixels.toArray(Tensor[]::new), 0);              // (B, 3, H, W)
+            Tensor x = Indexing.stack(pixels.toArray(Tensor[]::new), 0);                    // (B, 3, H, W)
             int[] codes = vq.encodeImages(x).toIntArray();                                   // (B, h, w)
             int h = x.size(2) / vq.config().spatialFactor(), w = x.size(3) / vq.config().spatialFactor();
             for (int i = 0; i < ids.size(); i++) {
