@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -270,30 +271,47 @@ public final class Emu3Model implements AutoCloseable {
         return bundle.processor().understandingPrompt(block, text.toString());
     }
 
-    /** Decodes an answer after a prompt (from {@link #chatPrompt}); the leading space after "ASSISTANT:" is dropped. */
+    /**
+     * Decodes an answer after a prompt (from {@link #chatPrompt}); the leading space after "ASSISTANT:" is
+     * dropped. Beam search (see {@link TextOptions}) streams its answer in one piece when it ends.
+     */
     public TextResult answer(int[] prompt, TextOptions options, TokenListener listener, Cancellation cancel) {
         TokenListener l = listener == null ? TokenListener.NONE : listener;
         bundle.checkFits(prompt.length + 1, 0);
         int room = Math.min(options.maxTokens(), bundle.contextLength() - prompt.length);
         long seed = options.seed() != null ? options.seed() : new SecureRandom().nextLong() & Long.MAX_VALUE;
+        int beams = beams(options);
         boolean[] started = {false};
         StringBuilder text = new StringBuilder();
+        Understanding.TextListener pieces = piece -> {
+            String t = started[0] ? piece : piece.stripLeading();
+            if (t.isEmpty()) return;
+            started[0] = true;
+            text.append(t);
+            l.text(t);
+        };
         int[] tokens;
         compute.lock();
         try {
             ensureOpen();
-            tokens = new Understanding(bundle.model(), bundle.tokens(), bundle.tokenizer()).answer(prompt,
-                    new Sampler(options.temperature(), options.topK(), options.topP(), seed), room, piece -> {
-                        String t = started[0] ? piece : piece.stripLeading();
-                        if (t.isEmpty()) return;
-                        started[0] = true;
-                        text.append(t);
-                        l.text(t);
-                    }, cancel == null ? null : cancel.flag());
+            Understanding u = new Understanding(bundle.model(), bundle.tokens(), bundle.tokenizer());
+            AtomicBoolean flag = cancel == null ? null : cancel.flag();
+            if (beams > 1) {
+                tokens = u.beamSearch(prompt, beams, bundle.decoding().length_penalty(), room, flag);
+                pieces.text(bundle.tokenizer().decode(tokens));
+            } else {
+                tokens = u.answer(prompt, new Sampler(options.temperature(), options.topK(), options.topP(), seed), room, pieces, flag);
+            }
         } finally {
             compute.unlock();
         }
         return new TextResult(text.toString(), prompt.length, tokens.length, tokens.length >= room ? "length" : "stop");
+    }
+
+    /** The beam width an answer decodes with: the one asked for, else (when deterministic) the model folder's. */
+    private int beams(TextOptions options) {
+        if (options.beams() > 0) return options.beams();
+        return options.temperature() == 0 ? bundle.decoding().num_beams() : 1;
     }
 
     // ---- tokenizers ----

@@ -33,6 +33,10 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256", description = "Longest answer in tokens; default ${DEFAULT-VALUE}.")
     int maxTokens;
 
+    @Option(names = "--beams", paramLabel = "N", defaultValue = "0",
+            description = "Beam search width (needs temperature 0); default 0: the model folder's generation_config.json num_beams, greedy without one.")
+    int beams;
+
     @Mixin
     SamplingOptions sampling;
 
@@ -55,6 +59,7 @@ public final class ChatCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         if (maxTokens < 1) throw new CommandLine.ParameterException(cmd, "--max-tokens must be positive, got " + maxTokens);
         sampling.check(cmd, 0f, 0);
+        CaptionCommand.checkBeams(cmd, beams, sampling);
         PrintWriter out = cmd.getOut(), err = cmd.getErr();
         boolean tty = System.console() != null && stdin == System.in;
         try (Emu3Model m = Emu3Model.of(modelOptions.open())) {
@@ -87,7 +92,7 @@ public final class ChatCommand implements Callable<Integer> {
                 }
                 int[] prompt = b.processor().understandingPrompt(block, line);
                 try {
-                    CaptionCommand.answer(m, prompt, maxTokens, sampling, out);
+                    CaptionCommand.answer(m, prompt, maxTokens, beams, sampling, out);
                 } catch (IllegalArgumentException e) {
                     // A turn that does not fit is reported and the session goes on.
                     err.println("emu4j: error: " + e.getMessage());

@@ -5,6 +5,7 @@ import ai.emu4j.eval.EvalData;
 import ai.emu4j.eval.EvalProgress;
 import ai.emu4j.eval.Evaluation;
 import ai.emu4j.eval.ReportFormat;
+import ai.emu4j.models.emu3.Decoding;
 import ai.emu4j.models.emu3.Emu3Bundle;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,6 +58,10 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Captioning question the model was trained with; default: ${DEFAULT-VALUE}.")
     String question;
 
+    @Option(names = "--beams", paramLabel = "N", defaultValue = "0",
+            description = "Beam width of captions (0: the model folder's generation_config.json num_beams, greedy without one, as emu4j caption decodes); default ${DEFAULT-VALUE}.")
+    int beams;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the numbers as JSON.")
     Path json;
 
@@ -74,6 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!(cfg >= 0) || Float.isInfinite(cfg)) throw new CommandLine.ParameterException(cmd, "--cfg must be a finite number >= 0, got " + cfg);
         if (!(temperature > 0) || Float.isInfinite(temperature)) throw new CommandLine.ParameterException(cmd, "--temperature must be a finite number > 0, got " + temperature);
         if (topK < 0) throw new CommandLine.ParameterException(cmd, "--top-k must be >= 0, got " + topK);
+        if (beams < 0 || beams > Decoding.MAX_BEAMS) throw new CommandLine.ParameterException(cmd, "--beams must be 0.." + Decoding.MAX_BEAMS + ", got " + beams);
         for (Path p : new Path[] {json, markdown}) if (p != null) ModelOptions.checkOutputFolder(cmd, p);
         EvalData dataset = EvalData.read(data);
         PrintWriter out = cmd.getOut(), err = cmd.getErr();
@@ -81,7 +87,7 @@ public final class EvalCommand implements Callable<Integer> {
         try (Emu3Bundle b = modelOptions.open()) {
             err.println("evaluating " + b.folder() + " on " + data);
             err.flush();
-            report = Evaluation.run(new Emu3EvalModel(b, cfg, question, temperature, topK), dataset, new Evaluation.Settings(limit, seed, candidates), bars(err));
+            report = Evaluation.run(new Emu3EvalModel(b, cfg, question, temperature, topK, beams), dataset, new Evaluation.Settings(limit, seed, candidates), bars(err));
         }
         out.print(ReportFormat.table(report));
         out.flush();
@@ -97,6 +103,7 @@ public final class EvalCommand implements Callable<Integer> {
             settings.put("temperature", temperature);
             settings.put("top_k", topK);
             settings.put("question", question);
+            settings.put("beams", beams);
             Files.writeString(json, ReportFormat.json(report, settings), StandardCharsets.UTF_8);
         }
         return Main.EXIT_OK;

@@ -12,7 +12,7 @@ import java.util.Random;
  * Image to text on held-out emoji pictures (test split: a style of the emoji the model saw only in the
  * other style). Captions begin "NAME, a STYLE emoji (...)", so:
  * <ul>
- * <li>top-1: the greedy caption up to its first comma equals the emoji's name (case and outer spaces
+ * <li>top-1: the caption (greedy, or beam search as the model decodes; see {@link EvalModel#captionDecoding}) up to its first comma equals the emoji's name (case and outer spaces
  *     ignored); baseline: the name of the pixel-nearest training picture ({@link PixelNeighbours});</li>
  * <li>top-5: candidate names ranked by the model's log-likelihood of the answer " NAME," given the
  *     picture, the right name in the first five (ties against it); baseline: the same candidates ranked by
@@ -47,7 +47,7 @@ public final class EmojiNamingEval {
             tick.step();
         }
         String among = k == names.size() ? "all " + k + " names" : k + " candidates";
-        return List.of(Row.rate(TASK, "names the emoji, top-1 (greedy caption)", top1, base1, "pixel nearest neighbour"),
+        return List.of(Row.rate(TASK, "names the emoji, top-1 (" + model.captionDecoding() + ")", top1, base1, "pixel nearest neighbour"),
                 Row.rate(TASK, "names the emoji, top-5 of " + among + " (likelihood)", top5, base5, "pixel NN, same candidates"));
     }
 

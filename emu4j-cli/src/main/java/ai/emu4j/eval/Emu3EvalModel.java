@@ -4,6 +4,7 @@ import ai.emu4j.core.autograd.GradMode;
 import ai.emu4j.core.ops.KVCache;
 import ai.emu4j.core.ops.Softmax;
 import ai.emu4j.core.tensor.Tensor;
+import ai.emu4j.models.emu3.Decoding;
 import ai.emu4j.models.emu3.Emu3Bundle;
 import ai.emu4j.models.emu3.Emu3Processor;
 import ai.emu4j.models.emu3.EncodedVisual;
@@ -19,18 +20,24 @@ import java.util.List;
 /**
  * An Emu3 bundle behind {@link EvalModel}, sampling as {@code emu4j generate} and {@code video extend} do
  * (CFG against the empty prompt; temperature 1 and every code allowed unless told otherwise) and answering as {@code emu4j caption}
- * does (greedy, visual codes masked). Images are generated square at the model's image_area.
+ * does (greedy, or beam search when the model folder's generation_config.json or {@code --beams} asks for it; visual codes
+ * masked). Images are generated square at the model's image_area.
  */
 public final class Emu3EvalModel implements EvalModel {
     private final Emu3Bundle bundle;
     private final float cfg, temperature;
-    private final int topK;
+    private final int topK, beams;
     private final String question;
     private final Emu3Processor.GridSize grid;
 
-    /** Generation samples at this temperature from the topK likeliest codes (0: all), as {@code generate --temperature --top-k}. */
-    public Emu3EvalModel(Emu3Bundle bundle, float cfg, String question, float temperature, int topK) {
+    /**
+     * Generation samples at this temperature from the topK likeliest codes (0: all), as {@code generate --temperature --top-k};
+     * captions decode with this beam width (0: the model's generation_config.json, as {@code caption --beams}).
+     */
+    public Emu3EvalModel(Emu3Bundle bundle, float cfg, String question, float temperature, int topK, int beams) {
+        if (beams < 0 || beams > Decoding.MAX_BEAMS) throw new IllegalArgumentException("beams must be 0.." + Decoding.MAX_BEAMS + ", got " + beams);
         this.bundle = bundle;
+        this.beams = beams > 0 ? beams : bundle.decoding().num_beams();
         this.cfg = cfg;
         this.temperature = temperature;
         this.topK = topK;
@@ -64,10 +71,17 @@ public final class Emu3EvalModel implements EvalModel {
     }
 
     @Override
+    public String captionDecoding() {
+        return beams > 1 ? "caption, " + beams + " beams" : "greedy caption";
+    }
+
+    @Override
     public String caption(RgbImage image, int maxTokens) {
         int[] prompt = understandingPrompt(image);
         int room = Math.min(maxTokens, bundle.contextLength() - prompt.length);
-        int[] answer = new Understanding(bundle.model(), bundle.tokens(), bundle.tokenizer()).answer(prompt, new Sampler(0f, 0, 1f, 0), room, null, null);
+        Understanding u = new Understanding(bundle.model(), bundle.tokens(), bundle.tokenizer());
+        int[] answer = beams > 1 ? u.beamSearch(prompt, beams, bundle.decoding().length_penalty(), room, null)
+                : u.answer(prompt, new Sampler(0f, 0, 1f, 0), room, null, null);
         return bundle.tokenizer().decode(answer).strip();
     }
 

@@ -21,8 +21,13 @@ public interface EvalModel {
     /** One image for the caption, reproducible from the seed. */
     RgbImage generate(String caption, long seed);
 
-    /** Greedy answer to the captioning question, at most maxTokens long. */
+    /** Deterministic answer to the captioning question (see {@link #captionDecoding}), at most maxTokens long. */
     String caption(RgbImage image, int maxTokens);
+
+    /** How {@link #caption} decodes, for the table's label: "greedy caption", "caption, 4 beams". */
+    default String captionDecoding() {
+        return "greedy caption";
+    }
 
     /** log P(answer | image, captioning question) of each answer, summed over its tokens. */
     double[] answerLogLikelihoods(RgbImage image, List<String> answers);

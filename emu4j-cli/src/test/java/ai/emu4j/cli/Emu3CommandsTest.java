@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.emu4j.models.emu3.Decoding;
 import ai.emu4j.models.emu3.Emu3Processor;
 import ai.emu4j.models.vq.MediaFiles;
 import ai.emu4j.models.vq.RandomVQ;
@@ -72,6 +73,16 @@ class Emu3CommandsTest {
         assertTrue(r.out().startsWith("finished at step 6; validation loss "), r.out());
         assertTrue(r.err().contains("tok/s") && r.err().contains("vision") && r.err().contains("val "), r.err());
         assertTrue(Files.isRegularFile(model.resolve("vision_tokenizer/model.safetensors")));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
     }
 
     private static List<String> leftovers(Path dir) throws IOException {
@@ -162,6 +173,20 @@ class Emu3CommandsTest {
         assertTrue(a.out().endsWith(System.lineSeparator()));
         Run b = run(new CaptionCommand(), img.toString(), "--model", model.toString(), "--max-tokens", "8");
         assertEquals(a.out(), b.out(), "greedy by default");
+
+        Run beams = run(new CaptionCommand(), img.toString(), "--model", model.toString(), "--max-tokens", "8", "--beams", "3");
+        assertEquals(0, beams.exit(), beams.err());
+        // A folder whose generation_config.json asks for 3 beams answers as --beams 3 does.
+        Path withConfig = dir.resolve("beamy");
+        copyTree(model, withConfig);
+        Files.writeString(withConfig.resolve(Decoding.FILE), "{\"num_beams\": 3}");
+        Run configured = run(new CaptionCommand(), img.toString(), "--model", withConfig.toString(), "--max-tokens", "8");
+        assertEquals(beams.out(), configured.out());
+        Run sampled = run(new CaptionCommand(), img.toString(), "--model", model.toString(), "--beams", "2", "--temperature", "0.7");
+        assertEquals(Main.EXIT_USAGE, sampled.exit());
+        assertTrue(sampled.err().contains("--beams") && sampled.err().contains("temperature"), sampled.err());
+        Run tooMany = run(new CaptionCommand(), img.toString(), "--model", model.toString(), "--beams", "65");
+        assertEquals(Main.EXIT_USAGE, tooMany.exit(), tooMany.err());
 
         String turns = CaptionCommand.DEFAULT_QUESTION + "\n\n/text\nhello\n/quit\nnever read\n";
         Run chat = run(new ChatCommand(new ByteArrayInputStream(turns.getBytes(StandardCharsets.UTF_8))), "--image", img.toString(),

@@ -103,7 +103,7 @@ final class ChatApi {
         JsonNode so = o.get("stream_options");
         if (so != null && !so.isNull() && !so.isObject()) throw ApiError.invalid("stream_options", "stream_options must be an object");
         boolean usage = so != null && so.isObject() && JsonFields.bool(so, "include_usage", false);
-        return new Parsed(out, new TextOptions((int) maxTokens, temperature, topK, topP, seed == Long.MIN_VALUE ? null : seed), stream, usage);
+        return new Parsed(out, new TextOptions((int) maxTokens, temperature, topK, topP, seed == Long.MIN_VALUE ? null : seed, 0), stream, usage);
     }
 
     /** The prompt under the token cap, computed on the compute thread (images are encoded there). */

@@ -60,4 +60,31 @@ class KVCacheTest {
         assertEquals(2, cache.length());
         assertEquals(2L * B * HKV * 3 * D * Float.BYTES, cache.memoryBytes());
     }
+
+    @Test
+    void repeatedAndReorderedRowsCarryTheirKeysAndValues() {
+        try (var g = GradMode.noGrad()) {
+            KVCache one = new KVCache(1, HKV, T, D);
+            one.append(k.slice(0, 0, 1).slice(2, 0, 3), v.slice(0, 0, 1).slice(2, 0, 3));
+            KVCache three = one.repeatRows(3);
+            assertEquals(3, three.batch());
+            assertEquals(3, three.length());
+            assertEquals(T, three.capacity());
+            // Give each row its own fourth position, then move rows: (0, 1, 2) <- (2, 2, 0).
+            Tensor k3 = Tensor.randn(rng, 3, HKV, 1, D), v3 = Tensor.randn(rng, 3, HKV, 1, D);
+            three.append(k3, v3);
+            three.reorder(new int[] {2, 2, 0});
+            Tensor[] kv = three.append(Tensor.zeros(3, HKV, 1, D), Tensor.zeros(3, HKV, 1, D));
+            int[] from = {2, 2, 0};
+            for (int row = 0; row < 3; row++) {
+                assertRows("row " + row + " prompt keys", k.slice(0, 0, 1).slice(2, 0, 3), kv[0].slice(0, row, row + 1).slice(2, 0, 3));
+                assertRows("row " + row + " prompt values", v.slice(0, 0, 1).slice(2, 0, 3), kv[1].slice(0, row, row + 1).slice(2, 0, 3));
+                assertRows("row " + row + " own key", k3.slice(0, from[row], from[row] + 1), kv[0].slice(0, row, row + 1).slice(2, 3, 4));
+                assertRows("row " + row + " own value", v3.slice(0, from[row], from[row] + 1), kv[1].slice(0, row, row + 1).slice(2, 3, 4));
+            }
+            assertThrows(IllegalArgumentException.class, () -> three.reorder(new int[] {0, 1}));
+            assertThrows(IllegalArgumentException.class, () -> three.reorder(new int[] {0, 1, 3}));
+            assertThrows(IllegalStateException.class, () -> three.repeatRows(2));
+        }
+    }
 }

@@ -25,10 +25,12 @@ import java.util.List;
  * sharded or not), its tokenizer (tokenizer.json or Emu3's emu3.tiktoken), and the vision tokenizer from
  * an explicit folder or the {@value #VISION_SUBFOLDER} subfolder. config.json may carry our extra fields:
  * image_area (generation area in pixels, default Emu3-Gen's 518400), chat_template, and the special-token
- * names of {@link SpecialNames}. Close the bundle to unmap both checkpoints.
+ * names of {@link SpecialNames}; an optional generation_config.json gives the answer decoding ({@link Decoding}).
+ * Close the bundle to unmap both checkpoints.
  */
 public record Emu3Bundle(Path folder, JsonNode configJson, LlamaLoader.Loaded lm, TextTokenizer tokenizer, VisionTokens tokens,
-                         Emu3Processor processor, Emu3VisionVQ vq, VQImageProcessor imageProcessor, long imageArea) implements AutoCloseable {
+                         Emu3Processor processor, Emu3VisionVQ vq, VQImageProcessor imageProcessor, long imageArea,
+                         Decoding decoding) implements AutoCloseable {
     public static final String VISION_SUBFOLDER = "vision_tokenizer";
 
     public static Emu3Bundle load(Path folder) throws IOException {
@@ -43,6 +45,7 @@ public record Emu3Bundle(Path folder, JsonNode configJson, LlamaLoader.Loaded lm
         long area = json.has("image_area") ? json.get("image_area").asLong(-1) : Emu3Processor.DEFAULT_IMAGE_AREA;
         if (area <= 0) throw new IOException(configFile + ": image_area must be a positive number of pixels, got " + json.get("image_area"));
         String template = json.hasNonNull("chat_template") ? json.get("chat_template").asText() : Emu3Processor.DEFAULT_CHAT_TEMPLATE;
+        Decoding decoding = Decoding.read(folder);
         TextTokenizer tokenizer = TextTokenizers.load(folder);
         VisionTokens tokens;
         Emu3Processor processor;
@@ -68,7 +71,7 @@ public record Emu3Bundle(Path folder, JsonNode configJson, LlamaLoader.Loaded lm
             if (vq.config().codebook_size() != tokens.codebookSize()) {
                 throw new IOException(vqDir + ": codebook of " + vq.config().codebook_size() + " codes, but the tokenizer has " + tokens.codebookSize() + " visual tokens");
             }
-            return new Emu3Bundle(folder, json, lm, tokenizer, tokens, processor, vq, imageProcessor(vqDir, vq.config(), area), area);
+            return new Emu3Bundle(folder, json, lm, tokenizer, tokens, processor, vq, imageProcessor(vqDir, vq.config(), area), area, decoding);
         } catch (IOException | RuntimeException e) {
             if (vq != null) vq.close();
             lm.close();

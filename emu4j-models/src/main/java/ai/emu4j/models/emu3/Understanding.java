@@ -10,6 +10,7 @@ import ai.emu4j.models.tokenizer.TextTokenizer;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Emu3's mode 'U' decoding (captioning, VQA, chat): from a prompt built by
@@ -73,6 +74,66 @@ public final class Understanding {
             if (text.length() > emitted) listener.text(text.substring(emitted));
         }
         return answer;
+    }
+
+    /**
+     * Beam search (deterministic): the answer whose summed token log-probability, divided by its length
+     * (eos included) to the power {@code lengthPenalty}, is highest among the hypotheses the search keeps,
+     * as Hugging Face's beam search with {@code early_stopping=False} ranks them. The prompt is prefilled
+     * once and its keys and values copied to every beam; each step then runs the beams as one batch and
+     * moves each cache row to the hypothesis that extends it. Visual codes are masked as in
+     * {@link #answer}. Hugging Face divides by the whole sequence's length, prompt included, for decoder-only
+     * models; here only the answer counts, so the penalty does not depend on how long the picture block is.
+     */
+    public int[] beamSearch(int[] prompt, int beams, float lengthPenalty, int maxNewTokens, AtomicBoolean cancelled) {
+        return beamSearch(prompt, beams, lengthPenalty, maxNewTokens, cancelled, null);
+    }
+
+    /** What one step of a beam search scored: the next-token log-probabilities after each live hypothesis. */
+    record BeamStep(int[][] hypotheses, float[][] logProbs) {}
+
+    /** As above; {@code steps}, when given, sees every step (tests compare it with a search that recomputes each prefix). */
+    int[] beamSearch(int[] prompt, int beams, float lengthPenalty, int maxNewTokens, AtomicBoolean cancelled, Consumer<BeamStep> steps) {
+        int context = model.config().maxPositionEmbeddings();
+        if (beams < 1) throw new IllegalArgumentException("beams must be at least 1, got " + beams);
+        if (!Float.isFinite(lengthPenalty)) throw new IllegalArgumentException("length penalty must be finite, got " + lengthPenalty);
+        if (maxNewTokens <= 0) throw new IllegalArgumentException("max new tokens must be positive, got " + maxNewTokens);
+        if (prompt.length + maxNewTokens > context) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus " + maxNewTokens + " new ones exceeds the model's context of " + context + " tokens");
+        }
+        Beams search = new Beams(beams, lengthPenalty);
+        try (var ng = GradMode.noGrad()) {
+            KVCache[] one = model.newCaches(1, prompt.length + maxNewTokens);
+            float[] first = logProbs(model.logits(last(model.forward(Tensor.ofInts(prompt, 1, prompt.length), 0, one, 0f, null))).toFloatArray());
+            KVCache[] caches = new KVCache[one.length];
+            for (int l = 0; l < one.length; l++) caches[l] = one[l].repeatRows(beams);
+            float[][] scores = {first};                                                    // (live beams, vocab)
+            for (int step = 0; step < maxNewTokens; step++) {
+                if (cancelled != null && cancelled.get()) throw new CancellationException("generation cancelled");
+                if (steps != null) steps.accept(new BeamStep(search.live(), scores));
+                int[] next = search.advance(scores, tokens.eos(), step + 1 == maxNewTokens);
+                if (next == null) break;
+                for (KVCache c : caches) c.reorder(search.parents());
+                Tensor h = model.forward(Tensor.ofInts(next, beams, 1), prompt.length + step, caches, 0f, null);   // (beams, 1, dim)
+                float[] all = model.logits(h).toFloatArray();                                                        // (beams, 1, vocab)
+                int vocab = all.length / beams;
+                scores = new float[beams][];
+                for (int b = 0; b < beams; b++) scores[b] = logProbs(Arrays.copyOfRange(all, b * vocab, (b + 1) * vocab));
+            }
+        }
+        return search.best();
+    }
+
+    /** Log-softmax over the text tokens (visual codes masked), in double for the sums beam search compares. */
+    private float[] logProbs(float[] logits) {
+        Arrays.fill(logits, tokens.visualBase(), tokens.visualBase() + tokens.codebookSize(), Float.NEGATIVE_INFINITY);
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) max = Math.max(max, v);
+        double sum = 0;
+        for (float v : logits) sum += Math.exp(v - max);
+        float lse = (float) (max + Math.log(sum));
+        for (int i = 0; i < logits.length; i++) logits[i] -= lse;
+        return logits;
     }
 
     private static Tensor last(Tensor h) {

@@ -51,6 +51,7 @@ class Emu3BundleTest {
     void loadsTheSubfolderOrAnExplicitVqAndDefaultsTheArea(@TempDir Path dir) throws IOException {
         try (Emu3Bundle b = Emu3Bundle.load(folder(dir.resolve("m"), "", true, 8))) {
             assertEquals(518400, b.imageArea(), "Emu3-Gen's area when config.json has none");
+            assertEquals(Decoding.GREEDY, b.decoding(), "greedy answers without generation_config.json");
             assertEquals(8, b.tokens().codebookSize());
             assertEquals(64, b.contextLength());
             Emu3Processor.GridSize g = b.gridFor("1:1");
@@ -59,8 +60,10 @@ class Emu3BundleTest {
             assertTrue(e.getMessage().contains("60") && e.getMessage().contains("64"), e.getMessage());
         }
         Path own = folder(dir.resolve("own"), "\"image_area\": 64, ", false, 8);
+        Files.writeString(own.resolve(Decoding.FILE), "{\"num_beams\": 4, \"length_penalty\": 0.5, \"do_sample\": false}");
         try (Emu3Bundle b = Emu3Bundle.load(own, dir.resolve("m").resolve(Emu3Bundle.VISION_SUBFOLDER))) {
             assertEquals(64, b.imageArea());
+            assertEquals(new Decoding(4, 0.5f), b.decoding());
             var encoded = b.encodeImage(new RgbImage(12, 5, new byte[12 * 5 * 3]));
             assertEquals(1, encoded.frames());
             RgbImage back = b.decodeImage(encoded.codes(), encoded.grid());

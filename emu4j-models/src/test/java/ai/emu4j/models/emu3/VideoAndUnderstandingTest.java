@@ -27,11 +27,7 @@ class VideoAndUnderstandingTest {
     private static final LlamaModel MODEL;
 
     static {
-        List<String> specials = new ArrayList<>(SpecialNames.EMU3.all());
-        for (int c = 0; c < 16; c++) specials.add(VisionTokens.visualTokenName(c));
-        BpeTrainer trainer = new BpeTrainer(new BpeTrainer.Options(specials.size() + 256 + 30, specials, "qwen", 1));
-        trainer.add("a red square moving right, héllo wörld 日本");
-        TOK = BpeTrainer.toTokenizer(trainer.train(m -> {}));
+        TOK = TinyTokenizers.emu3("a red square moving right, héllo wörld 日本");
         TOKENS = VisionTokens.from(TOK);
         LlamaConfig c = LlamaConfig.small(TOK.vocabSize(), 16, 2, 2, 1, 32, 512);
         MODEL = new LlamaModel(c, LlamaWeights.init(c, new Rng(3)));
