@@ -75,6 +75,9 @@ public final class TrainCommand implements Runnable {
         @Option(paramLabel = "X", names = "--clip", defaultValue = "1.0", description = "Gradient norm clip; default ${DEFAULT-VALUE}.") double clip;
         @Option(paramLabel = "X", names = "--vision-weight", defaultValue = "0.5", description = "Loss weight of vision tokens (paper: 0.5); default ${DEFAULT-VALUE}.") float visionWeight;
         @Option(names = "--vision-only", description = "Loss on visual codes only, text-to-visual samples only (Emu3's released SFT).") boolean visionOnly;
+        @Option(paramLabel = "P", names = "--short-answers", defaultValue = "0", description = "Share of captioning samples answered by the caption's first "
+                + "clause only (up to its first comma; the demo's emoji captions start with the name): shorter samples, more of them per step; default ${DEFAULT-VALUE}.")
+        double shortAnswers;
         @Option(paramLabel = "X", names = "--caption-dropout", defaultValue = "0.05", description = "Share of empty captions, for CFG; default ${DEFAULT-VALUE}.") double captionDropout;
         @Option(paramLabel = "WHICH", names = "--tasks", defaultValue = "both", description = "both, t2i, i2t, or i2t=P (both, visual to text with chance P); default ${DEFAULT-VALUE}.") String tasks;
         @Option(paramLabel = "TEXT", names = "--question", defaultValue = CaptionCommand.DEFAULT_QUESTION, description = "User text of captioning samples; default: ${DEFAULT-VALUE}.") String question;
@@ -116,7 +119,7 @@ public final class TrainCommand implements Runnable {
             LmOptions options;
             try {
                 options = new LmOptions(data, tokenizer, vq, output, hidden, layers, heads, kvHeads, ffn, context, ropeTheta, dropout, imageArea,
-                        batch, accum, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clip, visionWeight, visionOnly, captionDropout,
+                        batch, accum, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clip, visionWeight, visionOnly, captionDropout, shortAnswers,
                         tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, views, visualInit, freezeVisualInput,
                         pairBy == null ? LmOptions.Pairs.OFF : new LmOptions.Pairs(pairBy, pairWeight, pairBatch),
                         new LmOptions.Summary(visualSummary, summaryOnly, pairOn(pairOn), collapseHidden), checkpointEvery, resume, seed);

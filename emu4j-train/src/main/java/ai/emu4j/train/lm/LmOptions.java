@@ -14,6 +14,8 @@ import java.nio.file.Path;
  * @param visionOnly    loss on visual codes only (Emu3's released SFT); visual-to-text samples are then skipped
  * @param captionDropout probability that a text-to-visual sample gets an empty caption (Emu3: 0.05), which
  *                       trains the unconditional branch classifier-free guidance needs
+ * @param shortAnswers  probability that a visual-to-text sample is answered by its caption's first clause only
+ *                      (up to the first comma): more, shorter captioning samples per step for the same tokens
  * @param tasks         both (each direction with equal chance), t2i (text to visual), i2t (visual to text), or
  *                      i2t=P: both, visual to text with chance P (more captioning practice without giving up
  *                      generation entirely)
@@ -37,7 +39,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                         int hidden, int layers, int heads, int kvHeads, int ffn, int context, double ropeTheta, float dropout,
                         long imageArea, int batch, int accum, long steps, double lr, double minLr, long warmup,
                         double weightDecay, double beta1, double beta2, double eps, double clip,
-                        float visionWeight, boolean visionOnly, double captionDropout, String tasks, String question, String chatTemplate, boolean pack,
+                        float visionWeight, boolean visionOnly, double captionDropout, double shortAnswers, String tasks, String question, String chatTemplate, boolean pack,
                         Path init, java.util.Map<String, Double> sourceWeights, java.util.Map<String, Integer> views,
                         String visualInit, boolean freezeVisualInput, Pairs pairs, Summary summary, long checkpointEvery, boolean resume, long seed) {
     public LmOptions {
@@ -55,6 +57,8 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
         if (!(lr > 0) || !(minLr >= 0) || minLr > lr) throw new IllegalArgumentException("need lr > 0 and 0 <= min lr <= lr, got " + lr + ", " + minLr);
         if (!(visionWeight >= 0)) throw new IllegalArgumentException("vision loss weight must be >= 0, got " + visionWeight);
         if (!(captionDropout >= 0 && captionDropout <= 1)) throw new IllegalArgumentException("caption dropout must be in [0, 1], got " + captionDropout);
+        if (!(shortAnswers >= 0 && shortAnswers <= 1)) throw new IllegalArgumentException("the short-answer share must be in [0, 1], got " + shortAnswers);
+        if (shortAnswers > 0 && (visionOnly || tasks.equals("t2i"))) throw new IllegalArgumentException("short answers shorten captioning samples, which these tasks do not draw");
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         if (!(clip > 0)) throw new IllegalArgumentException("gradient clip must be positive, got " + clip);
         if (checkpointEvery <= 0) throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointEvery);
@@ -178,6 +182,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 + (views.isEmpty() ? "" : ",views=" + new java.util.TreeMap<>(views))
                 + (visualInit.equals("random") ? "" : ",visualinit=" + visualInit) + (freezeVisualInput ? ",freezevisual" : "")
                 + (pairs.on() ? ",pairs=" + pairs.by() + ":" + pairs.weight() + ":" + pairs.batch() : "")
+                + (shortAnswers > 0 ? ",short=" + shortAnswers : "")
                 + (summary.on() ? ",summary=" + summary.only() + (summary.pairs() ? ":pairs" : "") + (summary.collapse() ? ":collapse" : "") : "");
     }
 }

@@ -381,17 +381,34 @@ public final class LmTrainer {
 
     /**
      * One training sample: entry, then direction (when both), then the view (visual to text, entries with
-     * views only) or caption dropout (text to visual), then with --collapse-hidden whether a visual-to-text
-     * image is collapsed, all from the data stream.
+     * views only) or caption dropout (text to visual), then with --short-answers whether a visual-to-text
+     * answer is cut to its first clause, then with --collapse-hidden whether its image is collapsed, all from
+     * the data stream.
      */
     private Sample draw(List<Manifest.Entry> train, double[] cumulative, double i2tShare, Map<String, EncodedVisual> codes, Emu3Processor p, Rng rng) {
         Manifest.Entry e = train.get(cumulative == null ? rng.nextInt(train.size()) : pick(cumulative, rng.nextDouble()));
         String dir = direction(i2tShare, rng);
         EncodedVisual v = codes.get(PictureViews.key(e.id(), dir.equals("i2t") ? view(e, rng) : 0));
-        if (dir.equals("i2t") && o.summary().collapse() && rng.nextDouble() < o.summary().only() && v.frames() == 1 && !v.video()) {
-            return Sample.visualToTextCollapsed(p, o.question(), e.caption(), v);
+        if (!dir.equals("i2t")) return textToVisual(e, v, p, rng);
+        String answer = answer(e.caption(), o.shortAnswers(), rng);
+        if (o.summary().collapse() && rng.nextDouble() < o.summary().only() && v.frames() == 1 && !v.video()) {
+            return Sample.visualToTextCollapsed(p, o.question(), answer, v);
         }
-        return sample(e, dir, v, p, rng);
+        return Sample.visualToText(p, o.question(), answer, v);
+    }
+
+    /**
+     * The caption, or with chance {@code shortAnswers} its first clause. Without short answers nothing is
+     * drawn, so such runs keep the data streams of earlier versions (and their checkpoints resume).
+     */
+    static String answer(String caption, double shortAnswers, Rng rng) {
+        return shortAnswers > 0 && rng.nextDouble() < shortAnswers ? firstClause(caption) : caption;
+    }
+
+    /** The caption up to its first comma (all of it without one). */
+    static String firstClause(String caption) {
+        int comma = caption.indexOf(',');
+        return comma < 0 ? caption : caption.substring(0, comma);
     }
 
     /** The picture (0) or one of its views, with equal chance; 0 without drawing for entries without views. */
@@ -400,8 +417,7 @@ public final class LmTrainer {
         return views == 0 ? 0 : rng.nextInt(views + 1);
     }
 
-    private Sample sample(Manifest.Entry e, String direction, EncodedVisual v, Emu3Processor p, Rng rng) {
-        if (direction.equals("i2t")) return Sample.visualToText(p, o.question(), e.caption(), v);
+    private Sample textToVisual(Manifest.Entry e, EncodedVisual v, Emu3Processor p, Rng rng) {
         // Caption dropout draws for every text-to-visual sample, so the data stream does not depend on its outcome.
         boolean drop = rng.nextDouble() < o.captionDropout();
         return Sample.textToVisual(p, drop ? "" : e.caption(), v, o.visionOnly());

@@ -158,7 +158,7 @@ class LmTrainerTest {
         LmOptions o = TinySetup.options(p, dir.resolve("wide/model"), 3, false, false, first, java.util.Map.of());
         LmOptions wide = new LmOptions(o.data(), o.tokenizer(), o.vq(), o.output(), 48, o.layers(), o.heads(), o.kvHeads(), o.ffn(), o.context(),
                 o.ropeTheta(), o.dropout(), o.imageArea(), o.batch(), o.accum(), o.steps(), o.lr(), o.minLr(), o.warmup(), o.weightDecay(), o.beta1(),
-                o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), o.tasks(), o.question(), o.chatTemplate(), o.pack(),
+                o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), o.shortAnswers(), o.tasks(), o.question(), o.chatTemplate(), o.pack(),
                 o.init(), o.sourceWeights(), o.views(), o.visualInit(), o.freezeVisualInput(), o.pairs(), o.summary(), o.checkpointEvery(), o.resume(), o.seed());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LmTrainer(wide).run(new Recorder(-1), null));
         assertTrue(e.getMessage().contains("--init") && e.getMessage().contains("hidden 32"), e.getMessage());
@@ -214,10 +214,45 @@ class LmTrainerTest {
         assertEquals(3, r.steps.size());
     }
 
+    @Test
+    void shortAnswersCutCaptionsToTheirFirstClause(@TempDir Path dir) throws IOException {
+        assertEquals("grinning face", LmTrainer.firstClause("grinning face, a noto emoji (smileys & emotion)"));
+        assertEquals("a small red circle", LmTrainer.firstClause("a small red circle"));
+        String caption = "grinning face, a noto emoji";
+        ai.emu4j.core.util.Rng r = new ai.emu4j.core.util.Rng(3), same = new ai.emu4j.core.util.Rng(3);
+        assertEquals(caption, LmTrainer.answer(caption, 0, r));
+        assertEquals(same.nextLong(), r.nextLong(), "no short answers, no draw");
+        assertEquals("grinning face", LmTrainer.answer(caption, 1, r));
+        int cuts = 0;
+        for (int i = 0; i < 10000; i++) if (LmTrainer.answer(caption, 0.3, r).equals("grinning face")) cuts++;
+        assertEquals(0.3, cuts / 10000.0, 0.02);
+        TinySetup.Paths p = TinySetup.write(dir);
+        LmOptions o = withTasks(TinySetup.options(p, dir.resolve("full/model"), 3, false, false, null, java.util.Map.of()), "i2t");
+        for (double bad : new double[] {-0.1, 1.5, Double.NaN}) assertThrows(IllegalArgumentException.class, () -> withTasks(o, "i2t", bad), "" + bad);
+        IllegalArgumentException t2i = assertThrows(IllegalArgumentException.class, () -> withTasks(o, "t2i", 0.5));
+        assertTrue(t2i.getMessage().contains("short answers"), t2i.getMessage());
+        LmOptions cut = withTasks(o, "i2t", 1.0);
+        assertTrue(cut.mathKey().contains("short=1.0") && !o.mathKey().contains("short"), "off leaves the key (and resumes) as before");
+        Recorder shortened = new Recorder(-1);
+        new LmTrainer(withOutput(cut, dir.resolve("short/model"))).run(shortened, null);
+        assertEquals(3, shortened.steps.size());
+    }
+
     private static LmOptions withTasks(LmOptions o, String tasks) {
+        return withTasks(o, tasks, o.shortAnswers());
+    }
+
+    private static LmOptions withOutput(LmOptions o, Path output) {
+        return new LmOptions(o.data(), o.tokenizer(), o.vq(), output, o.hidden(), o.layers(), o.heads(), o.kvHeads(), o.ffn(), o.context(), o.ropeTheta(),
+                o.dropout(), o.imageArea(), o.batch(), o.accum(), o.steps(), o.lr(), o.minLr(), o.warmup(), o.weightDecay(), o.beta1(),
+                o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), o.shortAnswers(), o.tasks(), o.question(), o.chatTemplate(), o.pack(),
+                o.init(), o.sourceWeights(), o.views(), o.visualInit(), o.freezeVisualInput(), o.pairs(), o.summary(), o.checkpointEvery(), o.resume(), o.seed());
+    }
+
+    private static LmOptions withTasks(LmOptions o, String tasks, double shortAnswers) {
         return new LmOptions(o.data(), o.tokenizer(), o.vq(), o.output(), o.hidden(), o.layers(), o.heads(), o.kvHeads(), o.ffn(), o.context(), o.ropeTheta(),
                 o.dropout(), o.imageArea(), o.batch(), o.accum(), o.steps(), o.lr(), o.minLr(), o.warmup(), o.weightDecay(), o.beta1(),
-                o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), tasks, o.question(), o.chatTemplate(), o.pack(),
+                o.beta2(), o.eps(), o.clip(), o.visionWeight(), o.visionOnly(), o.captionDropout(), shortAnswers, tasks, o.question(), o.chatTemplate(), o.pack(),
                 o.init(), o.sourceWeights(), o.views(), o.visualInit(), o.freezeVisualInput(), o.pairs(), o.summary(), o.checkpointEvery(), o.resume(), o.seed());
     }
 
@@ -269,7 +304,7 @@ class LmTrainerTest {
             LmOptions o = new LmOptions(base.data(), base.tokenizer(), base.vq(), base.output(), base.hidden(), base.layers(), base.heads(), base.kvHeads(),
                     base.ffn(), base.context(), base.ropeTheta(), base.dropout(), base.imageArea(), base.batch(), base.accum(), base.steps(), base.lr(),
                     base.minLr(), base.warmup(), base.weightDecay(), base.beta1(), base.beta2(), base.eps(), base.clip(), base.visionWeight(),
-                    base.visionOnly(), base.captionDropout(), base.tasks(), base.question(), base.chatTemplate(), base.pack(), base.init(),
+                    base.visionOnly(), base.captionDropout(), base.shortAnswers(), base.tasks(), base.question(), base.chatTemplate(), base.pack(), base.init(),
                     base.sourceWeights(), base.views(), "appearance", freeze[run], base.pairs(), base.summary(), base.checkpointEvery(), base.resume(), base.seed());
             Recorder r = new Recorder(-1);
             new LmTrainer(o).run(r, null);
@@ -289,7 +324,7 @@ class LmTrainerTest {
             LmOptions b = TinySetup.options(p, dir.resolve("x/model"), 2, false);
             new LmOptions(b.data(), b.tokenizer(), b.vq(), b.output(), b.hidden(), b.layers(), b.heads(), b.kvHeads(), b.ffn(), b.context(), b.ropeTheta(),
                     b.dropout(), b.imageArea(), b.batch(), b.accum(), b.steps(), b.lr(), b.minLr(), b.warmup(), b.weightDecay(), b.beta1(), b.beta2(), b.eps(),
-                    b.clip(), b.visionWeight(), b.visionOnly(), b.captionDropout(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), b.init(),
+                    b.clip(), b.visionWeight(), b.visionOnly(), b.captionDropout(), b.shortAnswers(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), b.init(),
                     b.sourceWeights(), b.views(), "pixels", false, b.pairs(), b.summary(), b.checkpointEvery(), b.resume(), b.seed());
         });
     }

@@ -110,7 +110,7 @@ class PairLossTest {
     private static LmOptions withPairs(LmOptions b, long steps, boolean resume) {
         return new LmOptions(b.data(), b.tokenizer(), b.vq(), b.output(), b.hidden(), b.layers(), b.heads(), b.kvHeads(), b.ffn(), b.context(), b.ropeTheta(),
                 b.dropout(), b.imageArea(), b.batch(), b.accum(), steps, b.lr(), b.minLr(), b.warmup(), b.weightDecay(), b.beta1(), b.beta2(), b.eps(),
-                b.clip(), b.visionWeight(), b.visionOnly(), b.captionDropout(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), b.init(),
+                b.clip(), b.visionWeight(), b.visionOnly(), b.captionDropout(), b.shortAnswers(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), b.init(),
                 b.sourceWeights(), b.views(), b.visualInit(), b.freezeVisualInput(), new LmOptions.Pairs("thing", 0.5f, 2), b.summary(), b.checkpointEvery(), resume, b.seed());
     }
 

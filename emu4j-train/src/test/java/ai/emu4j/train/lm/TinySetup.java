@@ -43,7 +43,7 @@ final class TinySetup {
     static LmOptions options(Paths p, Path output, long steps, boolean resume, boolean pack, Path init, java.util.Map<String, Double> sourceWeights,
                              java.util.Map<String, Integer> views) {
         return new LmOptions(p.data(), p.tokenizer(), p.vq(), output, 32, 2, 2, 1, 64, 192, 10000.0, 0.1f, 256,
-                4, 2, steps, 3e-3, 3e-4, 2, 0.01, 0.9, 0.95, 1e-8, 1.0, 0.5f, false, 0.05, "both", "Describe the image",
+                4, 2, steps, 3e-3, 3e-4, 2, 0.01, 0.9, 0.95, 1e-8, 1.0, 0.5f, false, 0.05, 0.0, "both", "Describe the image",
                 Emu3Processor.DEFAULT_CHAT_TEMPLATE, pack, init, sourceWeights, views, "random", false, LmOptions.Pairs.OFF, LmOptions.Summary.OFF, 8, resume, 11);
     }
 }

@@ -27,7 +27,7 @@ class VisualSummaryTrainingTest {
     private static LmOptions with(LmOptions b, String tasks, boolean pairs, LmOptions.Summary summary, long steps, boolean resume) {
         return new LmOptions(b.data(), b.tokenizer(), b.vq(), b.output(), b.hidden(), b.layers(), b.heads(), b.kvHeads(), b.ffn(), b.context(), b.ropeTheta(),
                 b.dropout(), b.imageArea(), b.batch(), b.accum(), steps, b.lr(), b.minLr(), b.warmup(), b.weightDecay(), b.beta1(), b.beta2(), b.eps(),
-                b.clip(), b.visionWeight(), b.visionOnly(), b.captionDropout(), tasks, b.question(), b.chatTemplate(), b.pack(), b.init(),
+                b.clip(), b.visionWeight(), b.visionOnly(), b.captionDropout(), b.shortAnswers(), tasks, b.question(), b.chatTemplate(), b.pack(), b.init(),
                 b.sourceWeights(), b.views(), b.visualInit(), b.freezeVisualInput(), pairs ? new LmOptions.Pairs("thing", 0.5f, 2) : LmOptions.Pairs.OFF,
                 summary, b.checkpointEvery(), resume, b.seed());
     }
@@ -121,7 +121,7 @@ class VisualSummaryTrainingTest {
     private static LmOptions still(LmOptions b, Path init) {
         return new LmOptions(b.data(), b.tokenizer(), b.vq(), b.output(), b.hidden(), b.layers(), b.heads(), b.kvHeads(), b.ffn(), b.context(), b.ropeTheta(),
                 b.dropout(), b.imageArea(), b.batch(), b.accum(), 1, 1e-12, 0, 0, 0, b.beta1(), b.beta2(), b.eps(), b.clip(), b.visionWeight(),
-                b.visionOnly(), b.captionDropout(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), init, b.sourceWeights(), b.views(), b.visualInit(),
+                b.visionOnly(), b.captionDropout(), b.shortAnswers(), b.tasks(), b.question(), b.chatTemplate(), b.pack(), init, b.sourceWeights(), b.views(), b.visualInit(),
                 b.freezeVisualInput(), b.pairs(), b.summary(), b.checkpointEvery(), b.resume(), b.seed());
     }
 
