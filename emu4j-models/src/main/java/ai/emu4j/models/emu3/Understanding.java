@@ -101,6 +101,7 @@ public final class Understanding {
         if (prompt.length + maxNewTokens > context) {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus " + maxNewTokens + " new ones exceeds the model's context of " + context + " tokens");
         }
+        checkCacheFits(beams, prompt.length + maxNewTokens);
         Beams search = new Beams(beams, lengthPenalty);
         try (var ng = GradMode.noGrad()) {
             KVCache[] one = model.newCaches(1, prompt.length + maxNewTokens);
@@ -122,6 +123,23 @@ public final class Understanding {
             }
         }
         return search.best();
+    }
+
+    /**
+     * The beams' caches (plus the one-row prefill cache and the reorder scratch) must fit the heap that is
+     * left: a model folder may ask for 64 beams of a long context, and running out of memory halfway would
+     * take down whatever else the JVM serves.
+     */
+    private void checkCacheFits(int beams, int capacity) {
+        var c = model.config();
+        long perRow = Math.multiplyExact(Math.multiplyExact(2L * c.numHiddenLayers() * c.numKeyValueHeads(), (long) capacity), (long) c.headDim() * Float.BYTES);
+        long need = Math.multiplyExact(perRow, 2L * beams + 1);
+        Runtime rt = Runtime.getRuntime();
+        long left = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > left) {
+            throw new IllegalArgumentException("beam search with " + beams + " beams over " + capacity + " positions needs " + (need >> 20)
+                    + " MiB of key/value cache, more than the " + (left >> 20) + " MiB of heap left; use fewer beams or fewer new tokens");
+        }
     }
 
     /** Log-softmax over the text tokens (visual codes masked), in double for the sums beam search compares. */

@@ -208,6 +208,11 @@ class BeamSearchTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> u.beamSearch(PROMPT, 2, 1f, 200, null));
         assertTrue(e.getMessage().contains("128"), e.getMessage());
         assertThrows(CancellationException.class, () -> u.beamSearch(PROMPT, 2, 1f, 4, new AtomicBoolean(true)));
+        // A long context times many beams is refused before any cache is allocated.
+        LlamaConfig longContext = LlamaConfig.small(TOK.vocabSize(), 16, 2, 2, 1, 32, 100_000_000);
+        Understanding wide = new Understanding(new LlamaModel(longContext, LlamaWeights.init(longContext, new Rng(5))), TOKENS, TOK);
+        IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> wide.beamSearch(PROMPT, 64, 1f, 99_000_000, null));
+        assertTrue(big.getMessage().contains("MiB of key/value cache"), big.getMessage());
         // Only eos is possible: the hypothesis ends and the search is over at once, with the empty answer.
         Beams only = new Beams(2, 1f);
         assertNull(only.advance(new float[][] {{0f, Float.NEGATIVE_INFINITY}}, 0, false));
