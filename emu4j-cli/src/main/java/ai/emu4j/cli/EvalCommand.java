@@ -84,7 +84,9 @@ public final class EvalCommand implements Callable<Integer> {
         EvalData dataset = EvalData.read(data);
         PrintWriter out = cmd.getOut(), err = cmd.getErr();
         Evaluation.Report report;
+        int captionBeams;
         try (Emu3Bundle b = modelOptions.open()) {
+            captionBeams = beams > 0 ? beams : b.decoding().num_beams();
             err.println("evaluating " + b.folder() + " on " + data);
             err.flush();
             report = Evaluation.run(new Emu3EvalModel(b, cfg, question, temperature, topK, beams), dataset, new Evaluation.Settings(limit, seed, candidates), bars(err));
@@ -103,7 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
             settings.put("temperature", temperature);
             settings.put("top_k", topK);
             settings.put("question", question);
-            settings.put("beams", beams);
+            settings.put("caption_beams", captionBeams);
             Files.writeString(json, ReportFormat.json(report, settings), StandardCharsets.UTF_8);
         }
         return Main.EXIT_OK;

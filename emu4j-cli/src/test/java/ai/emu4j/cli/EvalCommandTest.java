@@ -57,6 +57,8 @@ class EvalCommandTest {
         assertTrue(eval.err().contains("items"), "progress on stderr: " + eval.err());
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertEquals(7, report.get("settings").get("seed").asInt());
+        assertEquals(1, report.get("settings").get("caption_beams").asInt(), "no generation_config.json: greedy");
+        assertTrue(eval.out().contains("top-1 (greedy caption)"), eval.out());
         assertTrue(report.get("rows").size() >= 15, report.toString());
         assertTrue(Files.readString(md).startsWith("| task | metric |"));
 
