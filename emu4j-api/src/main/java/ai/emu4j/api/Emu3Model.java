@@ -310,8 +310,7 @@ public final class Emu3Model implements AutoCloseable {
 
     /** The beam width an answer decodes with: the one asked for, else (when deterministic) the model folder's. */
     private int beams(TextOptions options) {
-        if (options.beams() > 0) return options.beams();
-        return options.temperature() == 0 ? bundle.decoding().num_beams() : 1;
+        return options.temperature() == 0 ? bundle.decoding().beams(options.beams()) : 1;
     }
 
     // ---- tokenizers ----

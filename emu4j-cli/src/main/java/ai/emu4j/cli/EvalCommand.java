@@ -86,10 +86,12 @@ public final class EvalCommand implements Callable<Integer> {
         Evaluation.Report report;
         int captionBeams;
         try (Emu3Bundle b = modelOptions.open()) {
-            captionBeams = beams > 0 ? beams : b.decoding().num_beams();
+
             err.println("evaluating " + b.folder() + " on " + data);
             err.flush();
-            report = Evaluation.run(new Emu3EvalModel(b, cfg, question, temperature, topK, beams), dataset, new Evaluation.Settings(limit, seed, candidates), bars(err));
+            Emu3EvalModel model = new Emu3EvalModel(b, cfg, question, temperature, topK, beams);
+            captionBeams = model.captionBeams();
+            report = Evaluation.run(model, dataset, new Evaluation.Settings(limit, seed, candidates), bars(err));
         }
         out.print(ReportFormat.table(report));
         out.flush();

@@ -37,7 +37,7 @@ public final class Emu3EvalModel implements EvalModel {
     public Emu3EvalModel(Emu3Bundle bundle, float cfg, String question, float temperature, int topK, int beams) {
         if (beams < 0 || beams > Decoding.MAX_BEAMS) throw new IllegalArgumentException("beams must be 0.." + Decoding.MAX_BEAMS + ", got " + beams);
         this.bundle = bundle;
-        this.beams = beams > 0 ? beams : bundle.decoding().num_beams();
+        this.beams = bundle.decoding().beams(beams);
         this.cfg = cfg;
         this.temperature = temperature;
         this.topK = topK;
@@ -68,6 +68,11 @@ public final class Emu3EvalModel implements EvalModel {
         var request = new ImageGenerator.Request(p.generationPrompt(caption, grid), p.generationPrompt("", grid), grid.height(), grid.width(),
                 cfg, sampler(seed));
         return bundle.decodeImage(new ImageGenerator(bundle.model(), bundle.tokens()).generate(request, null, null), grid);
+    }
+
+    /** The beam width captions decode with (1: greedy). */
+    public int captionBeams() {
+        return beams;
     }
 
     @Override

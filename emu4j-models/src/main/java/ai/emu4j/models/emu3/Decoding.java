@@ -26,6 +26,11 @@ public record Decoding(int num_beams, float length_penalty) {
         if (!Float.isFinite(length_penalty)) throw new IllegalArgumentException("length_penalty must be a finite number, got " + length_penalty);
     }
 
+    /** The beam width to use: the one asked for, or this folder's when asked for 0. */
+    public int beams(int asked) {
+        return asked > 0 ? asked : num_beams;
+    }
+
     public static Decoding read(Path folder) throws IOException {
         Path file = folder.resolve(FILE);
         if (!Files.isRegularFile(file)) return GREEDY;

@@ -2,6 +2,7 @@ package ai.emu4j.models.emu3;
 
 import ai.emu4j.core.autograd.GradMode;
 import ai.emu4j.core.ops.KVCache;
+import ai.emu4j.core.ops.Softmax;
 import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.models.llama.LlamaModel;
 import ai.emu4j.models.sampling.Sampler;
@@ -142,16 +143,10 @@ public final class Understanding {
         }
     }
 
-    /** Log-softmax over the text tokens (visual codes masked), in double for the sums beam search compares. */
+    /** Log-softmax over the text tokens (visual codes masked). */
     private float[] logProbs(float[] logits) {
         Arrays.fill(logits, tokens.visualBase(), tokens.visualBase() + tokens.codebookSize(), Float.NEGATIVE_INFINITY);
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) max = Math.max(max, v);
-        double sum = 0;
-        for (float v : logits) sum += Math.exp(v - max);
-        float lse = (float) (max + Math.log(sum));
-        for (int i = 0; i < logits.length; i++) logits[i] -= lse;
-        return logits;
+        return Softmax.logSoftmax(Tensor.of(logits, logits.length), -1).toFloatArray();
     }
 
     private static Tensor last(Tensor h) {

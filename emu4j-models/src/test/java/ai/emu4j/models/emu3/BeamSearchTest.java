@@ -1,6 +1,7 @@
 package ai.emu4j.models.emu3;
 
 import ai.emu4j.core.autograd.GradMode;
+import ai.emu4j.core.ops.Softmax;
 import ai.emu4j.core.tensor.Tensor;
 import ai.emu4j.core.util.Rng;
 import ai.emu4j.models.llama.LlamaConfig;
@@ -27,12 +28,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BeamSearchTest {
     private static final int EOS = 0, VOCAB = 4;
 
+    private static float[] logSoftmax(float[] scores) {
+        try (var ng = GradMode.noGrad()) {
+            return Softmax.logSoftmax(Tensor.of(scores, scores.length), -1).toFloatArray();
+        }
+    }
+
     /** A fixed toy "model": log-probabilities over 4 tokens (0 = eos) that depend on the whole prefix. */
     private static float[] toy(int[] prefix) {
         Rng rng = new Rng(Arrays.hashCode(prefix) * 31L + 7);
         float[] z = new float[VOCAB];
         for (int i = 0; i < VOCAB; i++) z[i] = 2 * rng.nextGaussian();
-        return TinyTokenizers.logSoftmax(z);
+        return logSoftmax(z);
     }
 
     /**
@@ -149,7 +156,7 @@ class BeamSearchTest {
             Tensor h = MODEL.forward(Tensor.ofInts(seq, 1, seq.length), 0, null, 0f, null);
             float[] all = MODEL.logits(h.select(1, seq.length - 1)).toFloatArray();
             Arrays.fill(all, TOKENS.visualBase(), TOKENS.visualBase() + TOKENS.codebookSize(), Float.NEGATIVE_INFINITY);
-            return TinyTokenizers.logSoftmax(all);
+            return logSoftmax(all);
         }
     }
 

@@ -17,14 +17,4 @@ final class TinyTokenizers {
         trainer.add(corpus);
         return BpeTrainer.toTokenizer(trainer.train(m -> {}));
     }
-
-    /** log-softmax in double, written back as float; -inf entries stay -inf. */
-    static float[] logSoftmax(float[] scores) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (float v : scores) max = Math.max(max, v);
-        for (float v : scores) sum += Math.exp(v - max);
-        float lse = (float) (max + Math.log(sum));
-        for (int i = 0; i < scores.length; i++) scores[i] -= lse;
-        return scores;
-    }
 }
