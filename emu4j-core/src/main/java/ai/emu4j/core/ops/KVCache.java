@@ -62,7 +62,8 @@ public final class KVCache {
     /**
      * Row i becomes what row {@code parents[i]} held (beam search: each surviving hypothesis takes over the
      * keys and values of the one it extends). Copies the cached positions of every row twice, through a
-     * scratch buffer kept for the next call: for short answers a small fraction of a decoding step.
+     * scratch buffer kept for the next call: 4 x rows x positions x kv heads x head dim floats per call
+     * (not timed; rows that stay are copied too).
      */
     public void reorder(int[] parents) {
         int batch = batch();
