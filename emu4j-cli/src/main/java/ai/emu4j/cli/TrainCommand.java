@@ -107,6 +107,13 @@ public final class TrainCommand implements Runnable {
                 + "so the caption must come through the visual summary; default ${DEFAULT-VALUE}.") double summaryOnly;
         @Option(names = "--collapse-hidden", description = "Drop the hidden codes (and row ends) from the sequence instead of padding them: "
                 + "a captioning sample costs about half the tokens, the picture reaching the caption through its summary alone.") boolean collapseHidden;
+        @Option(paramLabel = "ATTR", names = "--summary-names", description = "Ask each training picture's visual summary, read by the output head, "
+                + "for the tokens of its manifest attribute ATTR (e.g. name), so that naming is copying the summary forward; needs --visual-summary; "
+                + "not next-token prediction, off by default.") String summaryNames;
+        @Option(paramLabel = "X", names = "--summary-names-weight", defaultValue = "1.0", description = "Weight of the summary name loss; default ${DEFAULT-VALUE}.")
+        float summaryNamesWeight;
+        @Option(paramLabel = "N", names = "--summary-names-batch", defaultValue = "64", description = "Pictures per step for the summary name loss; default ${DEFAULT-VALUE}.")
+        int summaryNamesBatch;
         @Option(paramLabel = "N", names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
         @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
         @Option(paramLabel = "STEP", names = "--stop-at", description = "Stop after this step as Ctrl-C does (checkpoint, model folder), the schedule still that of --steps: "
@@ -122,7 +129,9 @@ public final class TrainCommand implements Runnable {
                         batch, accum, steps, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clip, visionWeight, visionOnly, captionDropout, shortAnswers,
                         tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, views, visualInit, freezeVisualInput,
                         pairBy == null ? LmOptions.Pairs.OFF : new LmOptions.Pairs(pairBy, pairWeight, pairBatch),
-                        new LmOptions.Summary(visualSummary, summaryOnly, pairOn(pairOn), collapseHidden), checkpointEvery, resume, seed);
+                        new LmOptions.Summary(visualSummary, summaryOnly, pairOn(pairOn), collapseHidden,
+                                summaryNames == null ? LmOptions.Names.OFF : new LmOptions.Names(summaryNames, summaryNamesWeight, summaryNamesBatch)),
+                        checkpointEvery, resume, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }
@@ -209,7 +218,8 @@ public final class TrainCommand implements Runnable {
             if (r.step() == stopAt) stop.set(true);
             bar.stepTo(r.step());
             last = String.format(Locale.ROOT, "loss %.3f text %.3f vision %.3f lr %.1e %.0f tok/s", r.loss(), r.textLoss(), r.visionLoss(), r.lr(), r.tokensPerSecond())
-                    + (Double.isNaN(r.pairLoss()) ? "" : String.format(Locale.ROOT, " pair %.3f", r.pairLoss()));
+                    + (Double.isNaN(r.pairLoss()) ? "" : String.format(Locale.ROOT, " pair %.3f", r.pairLoss()))
+                    + (Double.isNaN(r.nameLoss()) ? "" : String.format(Locale.ROOT, " name %.3f", r.nameLoss()));
             bar.setExtraMessage(last + val);
         }
 

@@ -189,6 +189,14 @@ public final class LlamaModel {
         return Reduce.mean(g.reshape(k, d, h * wd), 2, false);                               // (K, dim)
     }
 
+    /**
+     * Logits (..., vocab) the output head reads from residual-stream vectors (..., dim), through the final
+     * norm as {@link #forward} ends: what a summary "says" if carried unchanged to an answer position.
+     */
+    public Tensor readOut(Tensor residual) {
+        return logits(Norms.rmsNorm(residual, weights.norm(), config.rmsNormEps().floatValue()));
+    }
+
     /** Logits (..., vocab) for hidden states (..., dim). */
     public Tensor logits(Tensor hidden) {
         return Linalg.linear(hidden, weights.lmHead(), null);

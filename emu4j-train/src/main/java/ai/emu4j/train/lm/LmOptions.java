@@ -85,19 +85,46 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
      * pictures whose codes are hidden from the sequence (replaced by pad), so the caption must come through
      * the summary; {@code pairs} applies the pair loss to the summaries instead of the caption-start states;
      * {@code collapse} drops a hidden picture's codes and row ends from the sequence instead of padding them
-     * (at 8x8 its block loses 72 tokens), so a demo captioning sample costs about half the tokens.
+     * (at 8x8 its block loses 72 tokens), so a demo captioning sample costs about half the tokens;
+     * {@code names} asks each summary for its picture's name ({@link NameLoss}).
      */
-    public record Summary(boolean on, double only, boolean pairs, boolean collapse) {
+    public record Summary(boolean on, double only, boolean pairs, boolean collapse, Names names) {
         public static final Summary OFF = new Summary(false, 0, false, false);
 
         public Summary {
             if (!(only >= 0 && only <= 1)) throw new IllegalArgumentException("the summary-only share must be in [0, 1], got " + only);
             if (!on && (only > 0 || pairs)) throw new IllegalArgumentException("--summary-only and --pair-on summary need --visual-summary");
             if (collapse && !(only > 0)) throw new IllegalArgumentException("--collapse-hidden needs --summary-only above 0");
+            java.util.Objects.requireNonNull(names, "names");
+            if (!on && names.on()) throw new IllegalArgumentException("--summary-names needs --visual-summary");
+        }
+
+        public Summary(boolean on, double only, boolean pairs, boolean collapse) {
+            this(on, only, pairs, collapse, Names.OFF);
         }
 
         public Summary(boolean on, double only, boolean pairs) {
             this(on, only, pairs, false);
+        }
+    }
+
+    /**
+     * The summary name loss: {@code batch} training pictures per step, each summary asked through the output
+     * head for the tokens of its manifest attribute {@code by}, added with {@code weight}. {@code by} null: off.
+     */
+    public record Names(String by, float weight, int batch) {
+        public static final Names OFF = new Names(null, 0f, 0);
+
+        public Names {
+            if (by != null) {
+                if (by.isBlank()) throw new IllegalArgumentException("the summary name attribute must not be blank");
+                if (!(weight > 0) || Float.isInfinite(weight)) throw new IllegalArgumentException("the summary name loss weight must be finite and > 0, got " + weight);
+                if (batch < 1) throw new IllegalArgumentException("the summary name batch must be at least 1, got " + batch);
+            }
+        }
+
+        public boolean on() {
+            return by != null;
         }
     }
 
@@ -183,6 +210,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 + (visualInit.equals("random") ? "" : ",visualinit=" + visualInit) + (freezeVisualInput ? ",freezevisual" : "")
                 + (pairs.on() ? ",pairs=" + pairs.by() + ":" + pairs.weight() + ":" + pairs.batch() : "")
                 + (shortAnswers > 0 ? ",short=" + shortAnswers : "")
-                + (summary.on() ? ",summary=" + summary.only() + (summary.pairs() ? ":pairs" : "") + (summary.collapse() ? ":collapse" : "") : "");
+                + (summary.on() ? ",summary=" + summary.only() + (summary.pairs() ? ":pairs" : "") + (summary.collapse() ? ":collapse" : "") : "")
+                + (summary.names().on() ? ",names=" + summary.names().by() + ":" + summary.names().weight() + ":" + summary.names().batch() : "");
     }
 }

@@ -59,7 +59,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LmTrainer {
     public static final int IGNORE = -100;
-    /** Columns of OUT.log.csv; val_loss is empty except at checkpoints; runs with a pair loss add a pair_loss column. */
+    /**
+     * Columns of OUT.log.csv; val_loss is empty except at checkpoints; runs with a pair loss add a pair_loss
+     * column, runs with a summary name loss a name_loss column after it.
+     */
     public static final String LOG_HEADER = "step,loss,text_loss,vision_loss,lr,tokens_per_s,val_loss";
 
     /** What a run reports; all on the training thread. */
@@ -79,9 +82,11 @@ public final class LmTrainer {
     /**
      * One optimizer step. loss is the weighted training loss; textLoss and visionLoss are the plain mean
      * negative log-likelihoods of the text and vision tokens (NaN when a step had none); pairLoss is the
-     * unweighted contrastive pair loss, not part of loss (NaN without one).
+     * unweighted contrastive pair loss, not part of loss (NaN without one); nameLoss likewise the unweighted
+     * summary name loss.
      */
-    public record StepReport(long step, long totalSteps, double loss, double textLoss, double visionLoss, double lr, double tokensPerSecond, double pairLoss) {}
+    public record StepReport(long step, long totalSteps, double loss, double textLoss, double visionLoss, double lr, double tokensPerSecond, double pairLoss,
+                             double nameLoss) {}
 
     /** How a run ended: the step reached, the last validation loss (NaN without a val split) and whether it was stopped early. */
     public record Result(long step, double valLoss, boolean stopped) {}
@@ -151,6 +156,9 @@ public final class LmTrainer {
         double[] drawWeights = drawWeights(train);
         PairLoss pairs = o.pairs().on() ? PairLoss.of(train, o.pairs().by(), o.pairs().batch()) : null;
         if (pairs != null) listener.log("pair loss over " + pairs.groupCount() + " groups of training pictures sharing " + o.pairs().by());
+        LmOptions.Names nameOptions = o.summary().names();
+        NameLoss names = nameOptions.on() ? NameLoss.of(train, nameOptions.by(), tokenizer) : null;
+        if (names != null) listener.log("summary name loss over " + names.pictureCount() + " training pictures with a " + nameOptions.by());
         AdamW opt = new AdamW(module.parameters(), new AdamW.Config(o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), true));
         CosineSchedule schedule = new CosineSchedule(o.lr(), o.minLr(), o.warmup(), o.steps());
         long step = 0;
@@ -171,7 +179,8 @@ public final class LmTrainer {
         double valLoss = Double.NaN;
         boolean stopped = false;
         boolean written = false;
-        try (StepLog log = StepLog.open(o.logFile(), pairs == null ? LOG_HEADER : LOG_HEADER + ",pair_loss", step)) {
+        String header = LOG_HEADER + (pairs == null ? "" : ",pair_loss") + (names == null ? "" : ",name_loss");
+        try (StepLog log = StepLog.open(o.logFile(), header, step)) {
             while (step < o.steps()) {
                 long t0 = System.nanoTime();
                 opt.setLr(schedule.lr(step));
@@ -220,6 +229,13 @@ public final class LmTrainer {
                     pl.mul(o.pairs().weight()).backward();
                     pairLoss = pl.item();
                 }
+                double nameLoss = Double.NaN;
+                if (names != null) {
+                    Rng rng = seeds.data();
+                    Tensor nl = names.loss(model, tokens, nameOptions.batch(), e -> codes.get(PictureViews.key(e.id(), view(e, rng))), rng);
+                    nl.mul(nameOptions.weight()).backward();
+                    nameLoss = nl.item();
+                }
                 if (frozen != null) frozen.zeroGrad();
                 GradClip.clipGradNorm(opt.params().values(), o.clip());
                 opt.step();
@@ -228,7 +244,7 @@ public final class LmTrainer {
                 step++;
                 double secs = (System.nanoTime() - t0) / 1e9;
                 StepReport report = new StepReport(step, o.steps(), loss, sums[Sample.TEXT] / counts[Sample.TEXT],
-                        sums[Sample.VISION] / counts[Sample.VISION], opt.lr(), tokensSeen / Math.max(secs, 1e-9), pairLoss);
+                        sums[Sample.VISION] / counts[Sample.VISION], opt.lr(), tokensSeen / Math.max(secs, 1e-9), pairLoss, nameLoss);
                 listener.step(report);
                 stopped = stop != null && stop.get() && step < o.steps();
                 double stepVal = Double.NaN;
@@ -243,7 +259,8 @@ public final class LmTrainer {
                     listener.checkpoint(step, valLoss, ckpt);
                 }
                 log.append(step, report.loss() + "," + report.textLoss() + "," + report.visionLoss() + "," + report.lr() + ","
-                        + report.tokensPerSecond() + "," + (Double.isNaN(stepVal) ? "" : Double.toString(stepVal)) + (pairs == null ? "" : "," + pairLoss));
+                        + report.tokensPerSecond() + "," + (Double.isNaN(stepVal) ? "" : Double.toString(stepVal)) + (pairs == null ? "" : "," + pairLoss)
+                        + (names == null ? "" : "," + nameLoss));
                 if (stopped) break;
             }
         }
