@@ -20,29 +20,31 @@ import java.util.Locale;
  * diagnostic (not part of the product), quicker than NamingProbe: no caption-start states.
  * <p>
  * Build first (README), then:
- * {@code java --add-modules jdk.incubator.vector -cp "emu4j-cli/target/emu4j-cli-0.1.0-SNAPSHOT.jar:emu4j-cli/target/lib/*" tools/demo/ReadoutProbe.java MODEL DATA [N]}
+ * {@code java --add-modules jdk.incubator.vector -cp "emu4j-cli/target/emu4j-cli-0.1.0-SNAPSHOT.jar:emu4j-cli/target/lib/*" tools/demo/ReadoutProbe.java MODEL DATA [N|summary]}
  * <p>
  * On the held-out emoji pictures of DATA (or, with N, the first N training pictures: has the read-out
  * learnt the pictures it was taught?) it prints the right name and the first clause of two greedy captions:
  * codes shown (as {@code emu4j eval} captions) and codes replaced by pad while the summary still reads them
  * (as {@code train lm --summary-only} trains). On the held-out pictures it also counts how often the
  * training picture nearest by visual summary (cosine) has the right name, top-1 and among the five nearest
- * names: the ceiling the stem gives a read-out.
+ * names: the ceiling the stem gives a read-out; and how often the summary itself, read by the output head
+ * as {@code train lm --summary-names} trains it, ranks the right name first among all training names.
+ * With {@code summary} it prints these summary counts alone (minutes sooner: no captions).
  */
 public class ReadoutProbe {
     static final String QUESTION = "Describe the image";
     static final int MAX_TOKENS = 32;
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || args.length > 3) throw new IllegalArgumentException("usage: ReadoutProbe MODEL DATA [N]");
+        if (args.length < 2 || args.length > 3) throw new IllegalArgumentException("usage: ReadoutProbe MODEL DATA [N|summary]");
         try (Emu3Bundle b = Emu3Bundle.load(Path.of(args[0]))) {
             if (!b.model().config().visualSummary()) throw new IllegalArgumentException(args[0] + " has no visual summary stem");
             EvalData d = EvalData.read(Path.of(args[1]));
             List<ManifestEntry> train = d.select(EvalData.EMOJI, Split.TRAIN);
-            boolean taught = args.length == 3;
+            boolean summaryOnly = args.length == 3 && args[2].equals("summary"), taught = args.length == 3 && !summaryOnly;
             List<ManifestEntry> items = taught ? train.subList(0, Math.min(Integer.parseInt(args[2]), train.size())) : d.select(EvalData.EMOJI, Split.TEST);
             int n = 0, shown = 0, hidden = 0, collapsed = 0;
-            for (ManifestEntry e : items) {
+            for (ManifestEntry e : summaryOnly ? List.<ManifestEntry>of() : items) {
                 RgbImage picture = d.image(e);
                 String right = name(e), withCodes = firstClause(caption(b, picture, false)), withPad = firstClause(caption(b, picture, true));
                 String alone = firstClause(collapsedCaption(b, picture));
@@ -52,7 +54,7 @@ public class ReadoutProbe {
                 if (alone.equals(right)) collapsed++;
                 System.out.printf(Locale.ROOT, "%-40s | %-32s | %-32s | %s%n", right + " (" + e.attributes().get("style") + ")", withCodes, withPad, alone);
             }
-            System.out.printf(Locale.ROOT, "%d %s pictures: greedy caption names %d with codes shown, %d with codes hidden, %d with the codes left out (summary alone)%n",
+            if (!summaryOnly) System.out.printf(Locale.ROOT, "%d %s pictures: greedy caption names %d with codes shown, %d with codes hidden, %d with the codes left out (summary alone)%n",
                     n, taught ? "training" : "held-out", shown, hidden, collapsed);
             if (taught) return;
             List<float[]> pool = new ArrayList<>();
@@ -77,6 +79,25 @@ public class ReadoutProbe {
                 if (nearest.contains(name(e))) top5++;
             }
             System.out.printf(Locale.ROOT, "nearest training picture by visual summary: right name %d (top-1), among the 5 nearest names %d%n", top1, top5);
+            List<String> distinct = new ArrayList<>(new LinkedHashSet<>(names));
+            List<int[]> nameIds = new ArrayList<>();
+            for (String name : distinct) nameIds.add(b.tokenizer().encode(" " + name));
+            int head1 = 0, head5 = 0;
+            for (ManifestEntry e : items) {
+                float[] logp = headLogProbs(b, d.image(e));
+                double[] score = new double[distinct.size()];
+                Integer[] order = new Integer[score.length];
+                for (int i = 0; i < score.length; i++) {
+                    for (int id : nameIds.get(i)) score[i] += logp[id];
+                    score[i] /= nameIds.get(i).length;
+                    order[i] = i;
+                }
+                Arrays.sort(order, (x, y) -> Double.compare(score[y], score[x]));
+                if (distinct.get(order[0]).equals(name(e))) head1++;
+                for (int i = 0; i < 5; i++) if (distinct.get(order[i]).equals(name(e))) head5++;
+            }
+            System.out.printf(Locale.ROOT, "summary read by the output head, names ranked by mean token log-prob (train --summary-names): right %d (top-1), %d (top-5) of %d names%n",
+                    head1, head5, distinct.size());
         }
     }
 
@@ -148,6 +169,17 @@ public class ReadoutProbe {
             }
         }
         return b.tokenizer().decode(answer.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Log-probabilities (vocab) the output head reads from the picture's summary (LlamaModel.readOut). */
+    static float[] headLogProbs(Emu3Bundle b, RgbImage picture) {
+        var v = b.encodeImage(picture);
+        int[] ids = b.tokens().visualIds(v.codes());
+        try (var ng = GradMode.noGrad()) {
+            LlamaModel m = b.model();
+            Tensor s = m.summaries(List.of(new SummarySite(0, 0, ids, v.grid().height(), v.grid().width())));   // (1, dim)
+            return ai.emu4j.core.ops.Softmax.logSoftmax(m.readOut(s), 1).toFloatArray();                      // (1, vocab)
+        }
     }
 
     /** Unit-length visual summary of the picture's codes. */
