@@ -217,6 +217,13 @@ class Emu3CommandsTest {
         Run late = run(new TrainCommand(), "lm", "--data", "d", "--tokenizer", "t", "--vq", "v", "-o", "o", "--steps", "6", "--warmup", "1", "--stop-at", "6");
         assertEquals(Main.EXIT_USAGE, late.exit());
         assertTrue(late.err().contains("--stop-at"), late.err());
+        Run names = run(new TrainCommand(), "lm", "--data", "d", "--tokenizer", "t", "--vq", "v", "-o", "o", "--summary-names", "name");
+        assertEquals(Main.EXIT_USAGE, names.exit());
+        assertTrue(names.err().contains("--summary-names needs --visual-summary"), names.err());
+        Run batch = run(new TrainCommand(), "lm", "--data", "d", "--tokenizer", "t", "--vq", "v", "-o", "o", "--visual-summary",
+                "--summary-names", "name", "--summary-names-batch", "0");
+        assertEquals(Main.EXIT_USAGE, batch.exit());
+        assertTrue(batch.err().contains("summary name batch"), batch.err());
     }
 
     @Test
