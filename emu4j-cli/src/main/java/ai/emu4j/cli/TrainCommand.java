@@ -114,6 +114,9 @@ public final class TrainCommand implements Runnable {
         float summaryNamesWeight;
         @Option(paramLabel = "N", names = "--summary-names-batch", defaultValue = "64", description = "Pictures per step for the summary name loss; default ${DEFAULT-VALUE}.")
         int summaryNamesBatch;
+        @Option(paramLabel = "X", names = "--summary-noise", defaultValue = "0", description = "Add Gaussian noise of X times each summary's RMS to the summaries "
+                + "the decoder reads in training (not in validation or inference), so the caption read-out answers alike for nearby pictures; "
+                + "needs --visual-summary; default ${DEFAULT-VALUE}.") float summaryNoise;
         @Option(paramLabel = "N", names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints and validation; default ${DEFAULT-VALUE}.") long checkpointEvery;
         @Option(names = "--resume", description = "Continue from OUT.ckpt.safetensors (same options required).") boolean resume;
         @Option(paramLabel = "STEP", names = "--stop-at", description = "Stop after this step as Ctrl-C does (checkpoint, model folder), the schedule still that of --steps: "
@@ -130,7 +133,7 @@ public final class TrainCommand implements Runnable {
                         tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, views, visualInit, freezeVisualInput,
                         pairBy == null ? LmOptions.Pairs.OFF : new LmOptions.Pairs(pairBy, pairWeight, pairBatch),
                         new LmOptions.Summary(visualSummary, summaryOnly, pairOn(pairOn), collapseHidden,
-                                summaryNames == null ? LmOptions.Names.OFF : new LmOptions.Names(summaryNames, summaryNamesWeight, summaryNamesBatch)),
+                                summaryNames == null ? LmOptions.Names.OFF : new LmOptions.Names(summaryNames, summaryNamesWeight, summaryNamesBatch), summaryNoise),
                         checkpointEvery, resume, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());

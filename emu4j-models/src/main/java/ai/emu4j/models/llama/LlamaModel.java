@@ -28,18 +28,20 @@ public final class LlamaModel {
     private final LlamaConfig config;
     private final LlamaWeights weights;
     private final SummarySite.Finder finder;
+    private final float summaryNoise;
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights) {
-        this(config, weights, null);
+        this(config, weights, null, 0f);
     }
 
-    private LlamaModel(LlamaConfig config, LlamaWeights weights, SummarySite.Finder finder) {
+    private LlamaModel(LlamaConfig config, LlamaWeights weights, SummarySite.Finder finder, float summaryNoise) {
         if (config.visualSummary() != (weights.summary() != null)) {
             throw new IllegalArgumentException("config visual_summary is " + config.visualSummary() + " but the weights " + (weights.summary() != null ? "have" : "lack") + " the summary stem");
         }
         this.config = config;
         this.weights = weights;
         this.finder = finder;
+        this.summaryNoise = summaryNoise;
     }
 
     /**
@@ -48,7 +50,19 @@ public final class LlamaModel {
      * model family, not to this decoder).
      */
     public LlamaModel withSummarySites(SummarySite.Finder f) {
-        return new LlamaModel(config, weights, f);
+        return new LlamaModel(config, weights, f, summaryNoise);
+    }
+
+    /**
+     * This model, adding Gaussian noise to every summary the decoder reads in a forward call given an Rng
+     * (training; inference passes none): per summary, standard deviation {@code sigma} times the summary's
+     * root mean square, drawn from that Rng. Why: a read-out that has only seen the exact summaries of its
+     * training pictures memorises them; noise makes it answer alike for a neighbourhood, which is where
+     * an unseen style of the same emoji lands. The summaries {@link #summaries(List)} returns are noiseless.
+     */
+    public LlamaModel withSummaryNoise(float sigma) {
+        if (!(sigma >= 0) || Float.isInfinite(sigma)) throw new IllegalArgumentException("summary noise must be finite and >= 0, got " + sigma);
+        return new LlamaModel(config, weights, finder, sigma);
     }
 
     public LlamaConfig config() {
@@ -108,7 +122,7 @@ public final class LlamaModel {
         boolean training = dropout > 0;
 
         Tensor x = Indexing.embedding(weights.embedTokens(), ids);                           // (B, T, dim)
-        if (!sites.isEmpty()) x = x.add(summaries(sites, b, t));
+        if (!sites.isEmpty()) x = x.add(summaries(sites, b, t, rng));
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             LlamaWeights.Layer w = weights.layers().get(l);
             // attention
@@ -139,7 +153,7 @@ public final class LlamaModel {
      * (B, T, dim): each site's summary at its position, zeros elsewhere. Built as a product with a 0/1
      * placement matrix so the gradient reaches the stem through the ordinary matmul backward.
      */
-    private Tensor summaries(List<SummarySite> sites, int b, int t) {
+    private Tensor summaries(List<SummarySite> sites, int b, int t, Rng rng) {
         int k = sites.size();
         float[] place = new float[Math.multiplyExact(Math.multiplyExact(b, t), k)];
         for (int i = 0; i < k; i++) {
@@ -149,7 +163,22 @@ public final class LlamaModel {
             }
             place[(site.row() * t + site.position()) * k + i] = 1f;
         }
-        return Linalg.matmul(Tensor.of(place, b * t, k), summaries(sites)).reshape(b, t, config.hiddenSize());
+        Tensor s = summaries(sites);                                                         // (K, dim)
+        if (summaryNoise > 0 && rng != null) s = s.add(noise(s, rng));
+        return Linalg.matmul(Tensor.of(place, b * t, k), s).reshape(b, t, config.hiddenSize());
+    }
+
+    /** (K, dim) constant noise: row i ~ N(0, (summaryNoise * rms(s_i))^2), drawn row by row. */
+    private Tensor noise(Tensor s, Rng rng) {
+        int k = s.size(0), d = s.size(1);
+        float[] v = s.toFloatArray(), out = new float[v.length];
+        for (int i = 0; i < k; i++) {
+            double sq = 0;
+            for (int j = 0; j < d; j++) sq += (double) v[i * d + j] * v[i * d + j];
+            float sd = summaryNoise * (float) Math.sqrt(sq / d);
+            for (int j = 0; j < d; j++) out[i * d + j] = sd * rng.nextGaussian();
+        }
+        return Tensor.of(out, k, d);
     }
 
     /**

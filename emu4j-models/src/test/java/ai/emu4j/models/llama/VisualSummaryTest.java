@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,6 +116,34 @@ class VisualSummaryTest {
             }
             assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(plain, t * d, 2 * t * d), java.util.Arrays.copyOfRange(with, t * d, 2 * t * d)), "row 1 untouched");
         }
+    }
+
+    @Test
+    void summaryNoiseIsDrawnOnlyWithAnRngAndScalesWithSigma() throws Exception {
+        JsonNode exp = F.expected();
+        try (var loaded = LlamaLoader.load(F.path("model")); var ng = GradMode.noGrad()) {
+            LlamaModel m = loaded.model();
+            Tensor ids = PyTorchFixture.ids(exp.get("ids"));
+            SummarySite site = sites(exp.get("sites")).get(0);                                 // row 0, position 9
+            List<SummarySite> one = List.of(site);
+            float[] plain = m.forward(ids, one, 0, null, 0f, new Rng(1)).toFloatArray();
+            LlamaModel noisy = m.withSummaryNoise(0.5f);
+            assertArrayEquals(plain, noisy.forward(ids, one, 0, null, 0f, null).toFloatArray(), "no Rng (validation, inference): no noise");
+            float[] a = noisy.forward(ids, one, 0, null, 0f, new Rng(1)).toFloatArray();
+            assertArrayEquals(a, noisy.forward(ids, one, 0, null, 0f, new Rng(1)).toFloatArray(), "the same Rng state draws the same noise");
+            assertFalse(java.util.Arrays.equals(a, noisy.forward(ids, one, 0, null, 0f, new Rng(2)).toFloatArray()), "another Rng state, other noise");
+            int d = m.config().hiddenSize();
+            assertArrayEquals(java.util.Arrays.copyOf(plain, site.position() * d), java.util.Arrays.copyOf(a, site.position() * d), "before the summary nothing moves");
+            double big = maxDiff(plain, a), small = maxDiff(plain, m.withSummaryNoise(1e-4f).forward(ids, one, 0, null, 0f, new Rng(1)).toFloatArray());
+            assertTrue(big > 1e-2 && small < big * 1e-2, "noise grows with sigma: " + small + " at 1e-4, " + big + " at 0.5");
+            assertThrows(IllegalArgumentException.class, () -> m.withSummaryNoise(-0.1f));
+        }
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
     }
 
     @Test

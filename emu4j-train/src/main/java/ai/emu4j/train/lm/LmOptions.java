@@ -86,9 +86,11 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
      * the summary; {@code pairs} applies the pair loss to the summaries instead of the caption-start states;
      * {@code collapse} drops a hidden picture's codes and row ends from the sequence instead of padding them
      * (at 8x8 its block loses 72 tokens), so a demo captioning sample costs about half the tokens;
-     * {@code names} asks each summary for its picture's name ({@link NameLoss}).
+     * {@code names} asks each summary for its picture's name ({@link NameLoss}); {@code noise} is the
+     * relative standard deviation of the Gaussian noise added to the summaries the decoder reads in
+     * training ({@link ai.emu4j.models.llama.LlamaModel#withSummaryNoise}).
      */
-    public record Summary(boolean on, double only, boolean pairs, boolean collapse, Names names) {
+    public record Summary(boolean on, double only, boolean pairs, boolean collapse, Names names, float noise) {
         public static final Summary OFF = new Summary(false, 0, false, false);
 
         public Summary {
@@ -97,6 +99,12 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
             if (collapse && !(only > 0)) throw new IllegalArgumentException("--collapse-hidden needs --summary-only above 0");
             java.util.Objects.requireNonNull(names, "names");
             if (!on && names.on()) throw new IllegalArgumentException("--summary-names needs --visual-summary");
+            if (!(noise >= 0) || Float.isInfinite(noise)) throw new IllegalArgumentException("the summary noise must be finite and >= 0, got " + noise);
+            if (!on && noise > 0) throw new IllegalArgumentException("--summary-noise needs --visual-summary");
+        }
+
+        public Summary(boolean on, double only, boolean pairs, boolean collapse, Names names) {
+            this(on, only, pairs, collapse, names, 0f);
         }
 
         public Summary(boolean on, double only, boolean pairs, boolean collapse) {
@@ -211,6 +219,7 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 + (pairs.on() ? ",pairs=" + pairs.by() + ":" + pairs.weight() + ":" + pairs.batch() : "")
                 + (shortAnswers > 0 ? ",short=" + shortAnswers : "")
                 + (summary.on() ? ",summary=" + summary.only() + (summary.pairs() ? ":pairs" : "") + (summary.collapse() ? ":collapse" : "") : "")
-                + (summary.names().on() ? ",names=" + summary.names().by() + ":" + summary.names().weight() + ":" + summary.names().batch() : "");
+                + (summary.names().on() ? ",names=" + summary.names().by() + ":" + summary.names().weight() + ":" + summary.names().batch() : "")
+                + (summary.noise() > 0 ? ",summarynoise=" + summary.noise() : "");
     }
 }

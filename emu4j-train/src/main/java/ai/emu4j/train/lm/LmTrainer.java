@@ -138,7 +138,7 @@ public final class LmTrainer {
         Seeds seeds = Seeds.of(o.seed());
         LlamaWeights weights = LlamaWeights.init(config, seeds.init());
         LlamaModel model = new LlamaModel(config, weights);
-        if (o.summary().on()) model = model.withSummarySites(new PictureSites(tokens));
+        if (o.summary().on()) model = model.withSummarySites(new PictureSites(tokens)).withSummaryNoise(o.summary().noise());
         boolean freshStem = o.summary().on() && !o.resume();
         if (o.init() != null && !o.resume()) freshStem &= initFrom(o.init(), config, weights, listener);
         Tensor embed = weights.named().get("model.embed_tokens.weight");                    // (vocab, hidden)

@@ -37,6 +37,32 @@ class VisualSummaryTrainingTest {
     }
 
     @Test
+    void summaryNoiseChangesTrainingOnlyAndResumesBitExact(@TempDir Path dir) throws IOException {
+        TinySetup.Paths p = TinySetup.write(dir);
+        LmOptions.Summary quiet = new LmOptions.Summary(true, 0.5, false), noisy = new LmOptions.Summary(true, 0.5, false, false, LmOptions.Names.OFF, 0.5f);
+        Path a = dir.resolve("a/model"), b = dir.resolve("b/model"), c = dir.resolve("c/model");
+        List<Double> valA = new ArrayList<>();
+        new LmTrainer(with(TinySetup.options(p, a, 6, false), "both", false, noisy, 6, false)).run(new LmTrainer.Listener() {
+            @Override
+            public void step(LmTrainer.StepReport r) {}
+
+            @Override
+            public void checkpoint(long step, double valLoss, Path file) {
+                valA.add(valLoss);
+            }
+        }, null);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        new LmTrainer(with(TinySetup.options(p, b, 6, false), "both", false, noisy, 6, false)).run(r -> stop.set(r.step() == 3), stop);
+        new LmTrainer(with(TinySetup.options(p, b, 6, true), "both", false, noisy, 6, true)).run(r -> {}, null);
+        assertArrayEquals(weights(a), weights(b), "with summary noise, stopped at 3 and resumed = straight run, bit for bit");
+        new LmTrainer(with(TinySetup.options(p, c, 6, false), "both", false, quiet, 6, false)).run(r -> {}, null);
+        assertFalse(java.util.Arrays.equals(weights(a), weights(c)), "the noise changes what is learnt");
+        assertTrue(valA.stream().allMatch(Double::isFinite), valA.toString());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new LmOptions.Summary(false, 0, false, false, LmOptions.Names.OFF, 0.5f))
+                .getMessage().contains("--summary-noise"));
+    }
+
+    @Test
     void trainsWritesAFolderThatCaptionsAndResumesBitExact(@TempDir Path dir) throws IOException {
         TinySetup.Paths p = TinySetup.write(dir);
         PairLossTest.addPairAttribute(p.data());
