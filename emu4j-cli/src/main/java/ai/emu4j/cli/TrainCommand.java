@@ -114,6 +114,8 @@ public final class TrainCommand implements Runnable {
         float summaryNamesWeight;
         @Option(paramLabel = "N", names = "--summary-names-batch", defaultValue = "64", description = "Pictures per step for the summary name loss; default ${DEFAULT-VALUE}.")
         int summaryNamesBatch;
+        @Option(names = "--summary-names-rare", description = "Weight each name token by its rarity among the names (inverse document frequency, "
+                + "mean 1 per name), so the words that tell an emoji from its neighbours count most.") boolean summaryNamesRare;
         @Option(paramLabel = "X", names = "--summary-noise", defaultValue = "0", description = "Add Gaussian noise of X times each summary's RMS to the summaries "
                 + "the decoder reads in training (not in validation or inference), so the caption read-out answers alike for nearby pictures; "
                 + "needs --visual-summary; default ${DEFAULT-VALUE}.") float summaryNoise;
@@ -133,7 +135,7 @@ public final class TrainCommand implements Runnable {
                         tasks, question, chatTemplate == null ? Emu3Processor.DEFAULT_CHAT_TEMPLATE : chatTemplate, pack, init, sourceWeights, views, visualInit, freezeVisualInput,
                         pairBy == null ? LmOptions.Pairs.OFF : new LmOptions.Pairs(pairBy, pairWeight, pairBatch),
                         new LmOptions.Summary(visualSummary, summaryOnly, pairOn(pairOn), collapseHidden,
-                                summaryNames == null ? LmOptions.Names.OFF : new LmOptions.Names(summaryNames, summaryNamesWeight, summaryNamesBatch), summaryNoise),
+                                summaryNames == null ? LmOptions.Names.OFF : new LmOptions.Names(summaryNames, summaryNamesWeight, summaryNamesBatch, summaryNamesRare), summaryNoise),
                         checkpointEvery, resume, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());

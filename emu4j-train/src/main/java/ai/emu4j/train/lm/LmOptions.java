@@ -118,10 +118,15 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
 
     /**
      * The summary name loss: {@code batch} training pictures per step, each summary asked through the output
-     * head for the tokens of its manifest attribute {@code by}, added with {@code weight}. {@code by} null: off.
+     * head for the tokens of its manifest attribute {@code by}, added with {@code weight}; with {@code rare}
+     * the tokens are weighted by their rarity among the names ({@link NameLoss#rarity}). {@code by} null: off.
      */
-    public record Names(String by, float weight, int batch) {
+    public record Names(String by, float weight, int batch, boolean rare) {
         public static final Names OFF = new Names(null, 0f, 0);
+
+        public Names(String by, float weight, int batch) {
+            this(by, weight, batch, false);
+        }
 
         public Names {
             if (by != null) {
@@ -219,7 +224,8 @@ public record LmOptions(Path data, Path tokenizer, Path vq, Path output,
                 + (pairs.on() ? ",pairs=" + pairs.by() + ":" + pairs.weight() + ":" + pairs.batch() : "")
                 + (shortAnswers > 0 ? ",short=" + shortAnswers : "")
                 + (summary.on() ? ",summary=" + summary.only() + (summary.pairs() ? ":pairs" : "") + (summary.collapse() ? ":collapse" : "") : "")
-                + (summary.names().on() ? ",names=" + summary.names().by() + ":" + summary.names().weight() + ":" + summary.names().batch() : "")
+                + (summary.names().on() ? ",names=" + summary.names().by() + ":" + summary.names().weight() + ":" + summary.names().batch()
+                        + (summary.names().rare() ? ":rare" : "") : "")
                 + (summary.noise() > 0 ? ",summarynoise=" + summary.noise() : "");
     }
 }

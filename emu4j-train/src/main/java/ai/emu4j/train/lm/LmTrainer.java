@@ -157,7 +157,7 @@ public final class LmTrainer {
         PairLoss pairs = o.pairs().on() ? PairLoss.of(train, o.pairs().by(), o.pairs().batch()) : null;
         if (pairs != null) listener.log("pair loss over " + pairs.groupCount() + " groups of training pictures sharing " + o.pairs().by());
         LmOptions.Names nameOptions = o.summary().names();
-        NameLoss names = nameOptions.on() ? NameLoss.of(train, nameOptions.by(), tokenizer) : null;
+        NameLoss names = nameOptions.on() ? NameLoss.of(train, nameOptions.by(), tokenizer, nameOptions.rare()) : null;
         if (names != null) listener.log("summary name loss over " + names.pictureCount() + " training pictures with a " + nameOptions.by());
         AdamW opt = new AdamW(module.parameters(), new AdamW.Config(o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), true));
         CosineSchedule schedule = new CosineSchedule(o.lr(), o.minLr(), o.warmup(), o.steps());

@@ -11,7 +11,12 @@ import ai.emu4j.models.llama.SummarySite;
 import ai.emu4j.models.tokenizer.TextTokenizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -31,24 +36,65 @@ import java.util.function.Function;
 final class NameLoss {
     private final List<Manifest.Entry> pictures;
     private final List<int[]> names;
+    private final List<float[]> weights;
 
-    private NameLoss(List<Manifest.Entry> pictures, List<int[]> names) {
+    private NameLoss(List<Manifest.Entry> pictures, List<int[]> names, List<float[]> weights) {
         this.pictures = pictures;
         this.names = names;
+        this.weights = weights;
     }
 
-    /** The training pictures (not clips) that have attribute {@code field}, each with its name's token ids. */
-    static NameLoss of(List<Manifest.Entry> train, String field, TextTokenizer tokenizer) {
+    /**
+     * The training pictures (not clips) that have attribute {@code field}, each with its name's token ids;
+     * with {@code rare}, each token weighted by how rare it is among the names ({@link #rarity}).
+     */
+    static NameLoss of(List<Manifest.Entry> train, String field, TextTokenizer tokenizer, boolean rare) {
         List<Manifest.Entry> pictures = new ArrayList<>();
         List<int[]> names = new ArrayList<>();
+        Map<String, int[]> distinct = new LinkedHashMap<>();
         for (Manifest.Entry e : train) {
             String name = e.attributes().get(field);
             if (name == null || name.isBlank() || e.video()) continue;
             pictures.add(e);
-            names.add(tokenizer.encode(" " + name));   // as an answer is encoded: Sample.visualToText
+            int[] ids = distinct.computeIfAbsent(name, n -> tokenizer.encode(" " + n));   // as an answer is encoded: Sample.visualToText
+            names.add(ids);
         }
         if (pictures.isEmpty()) throw new IllegalArgumentException("--summary-names " + field + ": no training picture has that attribute");
-        return new NameLoss(List.copyOf(pictures), List.copyOf(names));
+        Map<int[], float[]> byName = new IdentityHashMap<>();
+        List<int[]> unique = List.copyOf(distinct.values());
+        List<float[]> perName = rare ? rarity(unique) : unique.stream().map(ids -> ones(ids.length)).toList();
+        for (int i = 0; i < unique.size(); i++) byName.put(unique.get(i), perName.get(i));
+        return new NameLoss(List.copyOf(pictures), List.copyOf(names), names.stream().map(byName::get).toList());
+    }
+
+    /**
+     * Per name, its tokens' weights ln(names / names containing the token) (inverse document frequency),
+     * scaled to a mean of 1 within the name so every picture keeps its share of the loss; a name whose
+     * tokens all occur in every name keeps weights 1. Why: in a bag of common tokens ("face", "with",
+     * "smiling") the few that tell one emoji from its neighbours are drowned out.
+     */
+    static List<float[]> rarity(List<int[]> names) {
+        Map<Integer, Integer> df = new HashMap<>();
+        for (int[] ids : names) for (int id : Arrays.stream(ids).distinct().toArray()) df.merge(id, 1, Integer::sum);
+        List<float[]> out = new ArrayList<>(names.size());
+        for (int[] ids : names) {
+            float[] w = new float[ids.length];
+            double sum = 0;
+            for (int k = 0; k < ids.length; k++) sum += w[k] = (float) Math.log((double) names.size() / df.get(ids[k]));
+            if (!(sum > 0)) {
+                out.add(ones(ids.length));
+                continue;
+            }
+            for (int k = 0; k < ids.length; k++) w[k] = (float) (w[k] * ids.length / sum);
+            out.add(w);
+        }
+        return out;
+    }
+
+    private static float[] ones(int n) {
+        float[] w = new float[n];
+        Arrays.fill(w, 1f);
+        return w;
     }
 
     int pictureCount() {
@@ -59,28 +105,37 @@ final class NameLoss {
     Tensor loss(LlamaModel model, VisionTokens tokens, int batch, Function<Manifest.Entry, EncodedVisual> visual, Rng rng) {
         List<SummarySite> sites = new ArrayList<>(batch);
         List<int[]> wanted = new ArrayList<>(batch);
+        List<float[]> scale = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
             int k = rng.nextInt(pictures.size());
             EncodedVisual v = visual.apply(pictures.get(k));
             sites.add(new SummarySite(0, 0, tokens.visualIds(v.codes()), v.grid().height(), v.grid().width()));
             wanted.add(names.get(k));
+            scale.add(weights.get(k));
         }
-        return loss(model.readOut(model.summaries(sites)), wanted);                         // (batch, vocab) logits
+        return loss(model.readOut(model.summaries(sites)), wanted, scale);                  // (batch, vocab) logits
     }
 
     /** Mean cross-entropy of logits row i (N, vocab) against every token of names[i]. */
     static Tensor loss(Tensor logits, List<int[]> names) {
+        return loss(logits, names, names.stream().map(ids -> ones(ids.length)).toList());
+    }
+
+    /** As {@link #loss(Tensor, List)}, token k of names[i] weighted by weights[i][k]; the sum is still divided by the token count. */
+    static Tensor loss(Tensor logits, List<int[]> names, List<float[]> weights) {
         int total = 0;
         for (int[] n : names) total = Math.addExact(total, n.length);
         int[] rows = new int[total], targets = new int[total];
+        float[] w = new float[total];
         int at = 0;
         for (int i = 0; i < names.size(); i++) {
-            for (int id : names.get(i)) {
+            for (int k = 0; k < names.get(i).length; k++) {
                 rows[at] = i;
-                targets[at++] = id;
+                w[at] = weights.get(i)[k];
+                targets[at++] = names.get(i)[k];
             }
         }
         Tensor repeated = Indexing.embedding(logits, Tensor.ofInts(rows, total));            // (tokens, vocab)
-        return Losses.crossEntropy(repeated, Tensor.ofInts(targets, total), null, -1);
+        return Losses.crossEntropy(repeated, Tensor.ofInts(targets, total), Tensor.of(w, total), -1);
     }
 }

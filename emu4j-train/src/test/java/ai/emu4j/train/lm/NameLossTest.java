@@ -94,13 +94,40 @@ class NameLossTest {
         TinySetup.Paths p = TinySetup.write(dir);
         TextTokenizer tok = TextTokenizers.load(p.tokenizer());
         List<Manifest.Entry> train = List.of(entry("a", false, "red circle"), entry("b", true, "red circle"), entry("c", false, null), entry("d", false, "blue square"));
-        assertEquals(2, NameLoss.of(train, "name", tok).pictureCount(), "the clip and the picture without a name do not count");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NameLoss.of(train, "colour", tok));
+        assertEquals(2, NameLoss.of(train, "name", tok, false).pictureCount(), "the clip and the picture without a name do not count");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NameLoss.of(train, "colour", tok, false));
         assertTrue(e.getMessage().contains("--summary-names colour"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LmOptions.Names("name", 0f, 8));
         assertThrows(IllegalArgumentException.class, () -> new LmOptions.Names("name", 1f, 0));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new LmOptions.Summary(false, 0, false, false, new LmOptions.Names("name", 1f, 4)))
                 .getMessage().contains("--visual-summary"));
+    }
+
+    @Test
+    void rareTokensWeighMoreAndEachNameKeepsItsShare() {
+        List<int[]> names = List.of(new int[] {1, 2}, new int[] {1, 3}, new int[] {1, 4, 4}, new int[] {1});
+        List<float[]> w = NameLoss.rarity(names);
+        // token 1 is in all four names: ln(4/4) = 0; tokens 2, 3 and 4 in one each: ln 4
+        assertArrayEquals(new float[] {0f, 2f}, w.get(0), 1e-6f);
+        assertArrayEquals(new float[] {0f, 1.5f, 1.5f}, w.get(2), 1e-6f);
+        assertArrayEquals(new float[] {1f}, w.get(3), 1e-6f, "a name of common tokens only keeps weight 1");
+        float[] logits = {0.3f, -1f, 2f, 0.5f, 0.1f, 1.2f, -0.4f, 0f, 0.9f, -2f};
+        Tensor l = Tensor.of(logits, 2, 5);
+        List<int[]> two = List.of(new int[] {1, 2}, new int[] {3});
+        double plain = NameLoss.loss(l, two).item();
+        double weighted = NameLoss.loss(l, two, List.of(new float[] {0f, 2f}, new float[] {1f})).item();
+        double[] lp0 = logSoftmax(logits, 0), lp1 = logSoftmax(logits, 1);
+        assertEquals(-(lp0[1] + lp0[2] + lp1[3]) / 3, plain, 1e-5);
+        assertEquals(-(2 * lp0[2] + lp1[3]) / 3, weighted, 1e-5, "the common token drops out, the rare one counts twice");
+    }
+
+    private static double[] logSoftmax(float[] v, int row) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int j = 0; j < 5; j++) max = Math.max(max, v[row * 5 + j]);
+        for (int j = 0; j < 5; j++) sum += Math.exp(v[row * 5 + j] - max);
+        double[] out = new double[5];
+        for (int j = 0; j < 5; j++) out[j] = v[row * 5 + j] - max - Math.log(sum);
+        return out;
     }
 
     private static Manifest.Entry entry(String id, boolean video, String name) {
