@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The runs after the shipped demo model (sessions 11-13; docs/EMU3.md, MODEL_CARD.md "what did not work yet"):
+# The runs after the shipped demo model (sessions 11-13, lm21-lm26; docs/EMU3.md, MODEL_CARD.md "what did not work yet"):
 # a visual summary stem, short answers and the summary name loss on all of `mix`, each run started from the
 # last. None is packaged yet; this script reproduces them (runs that were stopped early are cut with --stop-at
 # at the same step, which gives the same weights: resume and --stop-at are bit-exact).
 # Usage: tools/demo/summary_runs.sh WORKDIR   (the WORKDIR of tools/demo/train_demo.sh, after its stage 9)
-# About 9 s a step on the 2-core reference machine: 633 + 634 + 200 + 400 + 800 steps, about 6.5 hours.
+# About 7-9 s a step on the 2-core reference machine: 633 + 634 + 200 + 400 + 301 + 400 steps, about 6 hours.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 W=${1:?usage: summary_runs.sh WORKDIR}
@@ -54,7 +54,10 @@ run lm22 634 $(common lm22 lm21 1000 --tasks i2t=0.8 --short-answers 0.7)
 run lm23 200 $(common lm23 lm22 600 --tasks i2t=0.8 --short-answers 0.7 --summary-names name --summary-names-batch 64)
 # lm24: 512 name pictures a step (held-out naming 17, 21, 25, 26 of 195 at steps 100-400).
 run lm24 "" $(common lm24 lm23 400 --tasks i2t=0.8 --short-answers 0.7 --summary-names name --summary-names-batch 512)
-# lm25: 1,024 a step and noise on the summaries the decoder reads.
-run lm25 "" $(common lm25 lm24 800 --tasks i2t=0.8 --short-answers 0.7 --summary-names name --summary-names-batch 1024 --summary-noise 0.5)
+# lm25: 1,024 a step and noise on the summaries the decoder reads; stopped at 301 of 800 (held-out 15, 18, 18).
+run lm25 301 $(common lm25 lm24 800 --tasks i2t=0.8 --short-answers 0.7 --summary-names name --summary-names-batch 1024 --summary-noise 0.5)
+# lm26: from lm24 again at half the peak learning rate, name tokens weighted by rarity.
+run lm26 "" $(common lm26 lm24 400 --tasks i2t=0.8 --short-answers 0.7 --summary-names name --summary-names-batch 512 --summary-names-rare \
+  | sed 's/--lr 4e-4 --min-lr 4e-5/--lr 2e-4 --min-lr 2e-5/')
 }
-echo "runs in $W: lm21 .. lm25"
+echo "runs in $W: lm21 .. lm26"
