@@ -86,7 +86,6 @@ public final class EvalCommand implements Callable<Integer> {
         Evaluation.Report report;
         int captionBeams;
         try (Emu3Bundle b = modelOptions.open()) {
-
             err.println("evaluating " + b.folder() + " on " + data);
             err.flush();
             Emu3EvalModel model = new Emu3EvalModel(b, cfg, question, temperature, topK, beams);

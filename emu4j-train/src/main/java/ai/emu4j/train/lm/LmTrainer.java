@@ -179,6 +179,9 @@ public final class LmTrainer {
         double valLoss = Double.NaN;
         boolean stopped = false;
         boolean written = false;
+        // The pair and name losses read a training picture or one of its views, drawn from the data stream.
+        Rng rng = seeds.data();
+        java.util.function.Function<Manifest.Entry, EncodedVisual> visual = e -> codes.get(PictureViews.key(e.id(), view(e, rng)));
         String header = LOG_HEADER + (pairs == null ? "" : ",pair_loss") + (names == null ? "" : ",name_loss");
         try (StepLog log = StepLog.open(o.logFile(), header, step)) {
             while (step < o.steps()) {
@@ -222,8 +225,6 @@ public final class LmTrainer {
                 }
                 double pairLoss = Double.NaN;
                 if (pairs != null) {
-                    Rng rng = seeds.data();
-                    java.util.function.Function<Manifest.Entry, EncodedVisual> visual = e -> codes.get(PictureViews.key(e.id(), view(e, rng)));
                     Tensor pl = o.summary().pairs() ? pairs.summaryLoss(model, tokens, o.pairs().batch(), visual, rng)
                             : pairs.loss(model, processor, o.question(), o.pairs().batch(), tokens.pad(), visual, o.dropout(), rng);
                     pl.mul(o.pairs().weight()).backward();
@@ -231,8 +232,7 @@ public final class LmTrainer {
                 }
                 double nameLoss = Double.NaN;
                 if (names != null) {
-                    Rng rng = seeds.data();
-                    Tensor nl = names.loss(model, tokens, nameOptions.batch(), e -> codes.get(PictureViews.key(e.id(), view(e, rng))), rng);
+                    Tensor nl = names.loss(model, tokens, nameOptions.batch(), visual, rng);
                     nl.mul(nameOptions.weight()).backward();
                     nameLoss = nl.item();
                 }

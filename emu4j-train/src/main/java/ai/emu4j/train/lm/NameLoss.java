@@ -13,7 +13,6 @@ import ai.emu4j.models.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +34,13 @@ import java.util.function.Function;
  */
 final class NameLoss {
     private final List<Manifest.Entry> pictures;
-    private final List<int[]> names;
-    private final List<float[]> weights;
+    private final int[] nameOf;              // picture -> index into names and weights
+    private final List<int[]> names;         // distinct names' token ids
+    private final List<float[]> weights;     // per distinct name, its tokens' weights
 
-    private NameLoss(List<Manifest.Entry> pictures, List<int[]> names, List<float[]> weights) {
+    private NameLoss(List<Manifest.Entry> pictures, int[] nameOf, List<int[]> names, List<float[]> weights) {
         this.pictures = pictures;
+        this.nameOf = nameOf;
         this.names = names;
         this.weights = weights;
     }
@@ -50,21 +51,21 @@ final class NameLoss {
      */
     static NameLoss of(List<Manifest.Entry> train, String field, TextTokenizer tokenizer, boolean rare) {
         List<Manifest.Entry> pictures = new ArrayList<>();
+        List<Integer> nameOf = new ArrayList<>();
+        Map<String, Integer> index = new LinkedHashMap<>();
         List<int[]> names = new ArrayList<>();
-        Map<String, int[]> distinct = new LinkedHashMap<>();
         for (Manifest.Entry e : train) {
             String name = e.attributes().get(field);
             if (name == null || name.isBlank() || e.video()) continue;
             pictures.add(e);
-            int[] ids = distinct.computeIfAbsent(name, n -> tokenizer.encode(" " + n));   // as an answer is encoded: Sample.visualToText
-            names.add(ids);
+            nameOf.add(index.computeIfAbsent(name, n -> {
+                names.add(tokenizer.encode(" " + n));   // as an answer is encoded: Sample.visualToText
+                return names.size() - 1;
+            }));
         }
         if (pictures.isEmpty()) throw new IllegalArgumentException("--summary-names " + field + ": no training picture has that attribute");
-        Map<int[], float[]> byName = new IdentityHashMap<>();
-        List<int[]> unique = List.copyOf(distinct.values());
-        List<float[]> perName = rare ? rarity(unique) : unique.stream().map(ids -> ones(ids.length)).toList();
-        for (int i = 0; i < unique.size(); i++) byName.put(unique.get(i), perName.get(i));
-        return new NameLoss(List.copyOf(pictures), List.copyOf(names), names.stream().map(byName::get).toList());
+        List<float[]> weights = rare ? rarity(names) : names.stream().map(ids -> ones(ids.length)).toList();
+        return new NameLoss(List.copyOf(pictures), nameOf.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(names), weights);
     }
 
     /**
@@ -110,8 +111,8 @@ final class NameLoss {
             int k = rng.nextInt(pictures.size());
             EncodedVisual v = visual.apply(pictures.get(k));
             sites.add(new SummarySite(0, 0, tokens.visualIds(v.codes()), v.grid().height(), v.grid().width()));
-            wanted.add(names.get(k));
-            scale.add(weights.get(k));
+            wanted.add(names.get(nameOf[k]));
+            scale.add(weights.get(nameOf[k]));
         }
         return loss(model.readOut(model.summaries(sites)), wanted, scale);                  // (batch, vocab) logits
     }
